@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes de démonstration (refusé hors DEBUG : jamais en production)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Les comptes de démonstration ne se créent qu'en développement (DEBUG=True).")
+        utilisateurs = comptes_demo_creer()
+        noms = ", ".join(u.username for u in utilisateurs)
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration : {noms} (mot de passe : {MOT_DE_PASSE_DEMO})"))

@@ -1,0 +1,41 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from comptes.enums import Role
+from comptes.models import Profil
+from contrats.enums import TypeOrganisation
+from contrats.models import Organisation
+
+MOT_DE_PASSE_DEMO = "solidarites-demo"
+
+# identifiant -> (slug de l'organisation, rôle, superutilisateur)
+COMPTES_DEMO = {
+    "admin": ("dijon-metropole", Role.ADMINISTRATEUR, True),
+    "ddets": ("ddets-cote-dor", Role.AGENT_ETAT, False),
+    "metropole": ("dijon-metropole", Role.AGENT_COLLECTIVITE, False),
+    "finances": ("dijon-metropole", Role.FINANCIER, False),
+    "secretariat": ("dijon-metropole", Role.SECRETARIAT, False),
+    "autre-territoire": ("grand-besancon-metropole", Role.AGENT_COLLECTIVITE, False),
+}
+
+
+@transaction.atomic
+def comptes_demo_creer(*, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> list:
+    """Comptes de démonstration : à n'appeler que par `make demo`, jamais en production."""
+    Organisation.objects.get_or_create(
+        slug="grand-besancon-metropole",
+        defaults={"nom": "Grand Besançon Métropole", "type": TypeOrganisation.METROPOLE, "departement": "25"},
+    )
+    User = get_user_model()
+    utilisateurs = []
+    for identifiant, (slug, role, superuser) in COMPTES_DEMO.items():
+        user, _ = User.objects.get_or_create(username=identifiant)
+        user.is_superuser = superuser
+        user.is_staff = superuser
+        user.set_password(mot_de_passe)
+        user.save()
+        Profil.objects.update_or_create(
+            user=user, defaults={"organisation": Organisation.objects.get(slug=slug), "role": role}
+        )
+        utilisateurs.append(user)
+    return utilisateurs

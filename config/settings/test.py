@@ -1,0 +1,16 @@
+"""Tests : mêmes réglages que la production, mot de passe rapide, variables de gabarit strictes."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+
+from config.settings.base import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "VARIABLE_INCONNUE:%s"  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

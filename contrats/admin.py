@@ -1,0 +1,124 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.models import Action
+from contrats.models import (
+    Axe,
+    Contrat,
+    Deliberation,
+    InstanceGouvernance,
+    Organisation,
+    Quartier,
+    Signataire,
+    SousAxe,
+    Visa,
+)
+from finances.models import MontantAnnonce
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("nom", "sigle", "type", "departement")
+    list_filter = ("type", "departement")
+    search_fields = ("nom", "sigle", "slug")
+    prepopulated_fields = {"slug": ("nom",)}
+
+
+class SignataireInline(admin.TabularInline):
+    model = Signataire
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+class VisaInline(admin.TabularInline):
+    model = Visa
+    extra = 0
+
+
+class AxeInline(admin.TabularInline):
+    model = Axe
+    extra = 0
+    show_change_link = True
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 0
+    fields = ("numero", "intitule", "axe", "nature")
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Seuls les axes du contrat édité sont proposés.
+        if db_field.name == "axe" and request.resolver_match and request.resolver_match.kwargs.get("object_id"):
+            kwargs["queryset"] = Axe.objects.filter(contrat_id=request.resolver_match.kwargs["object_id"])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MontantAnnonceInline(admin.TabularInline):
+    model = MontantAnnonce
+    extra = 0
+
+
+@admin.register(Contrat)
+class ContratAdmin(SimpleHistoryAdmin):
+    list_display = ("titre", "type", "annee_debut", "annee_fin", "collectivite", "departement")
+    list_filter = ("type", "departement")
+    search_fields = ("titre", "slug", "collectivite__nom")
+    prepopulated_fields = {"slug": ("titre",)}
+    inlines = [SignataireInline, VisaInline, AxeInline, ActionInline, MontantAnnonceInline]
+
+
+class SousAxeInline(admin.TabularInline):
+    model = SousAxe
+    extra = 0
+
+
+@admin.register(Axe)
+class AxeAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "contrat", "pilier", "code_activite")
+    list_filter = ("contrat",)
+    search_fields = ("intitule", "code_activite")
+    inlines = [SousAxeInline]
+
+
+@admin.register(SousAxe)
+class SousAxeAdmin(admin.ModelAdmin):
+    list_display = ("intitule", "axe")
+    list_filter = ("axe__contrat",)
+    search_fields = ("intitule",)
+
+
+@admin.register(Signataire)
+class SignataireAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "contrat", "role", "representant")
+    list_filter = ("role", "contrat")
+    search_fields = ("organisation__nom", "representant")
+
+
+@admin.register(Visa)
+class VisaAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "contrat")
+    list_filter = ("contrat",)
+    search_fields = ("texte",)
+
+
+@admin.register(Quartier)
+class QuartierAdmin(admin.ModelAdmin):
+    list_display = ("nom", "commune", "categorie", "contrat")
+    list_filter = ("categorie", "contrat")
+    search_fields = ("nom", "commune")
+
+
+@admin.register(InstanceGouvernance)
+class InstanceGouvernanceAdmin(admin.ModelAdmin):
+    list_display = ("nom", "rythme", "contrat")
+    list_filter = ("contrat",)
+    search_fields = ("nom",)
+
+
+@admin.register(Deliberation)
+class DeliberationAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "organe", "objet", "organisation", "pour", "contre", "abstention")
+    list_filter = ("organe", "organisation")
+    search_fields = ("objet", "expose")
+    date_hierarchy = "date"

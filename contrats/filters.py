@@ -1,0 +1,21 @@
+import django_filters
+from django.db.models import Q
+
+from contrats.enums import TypeContrat
+from contrats.models import Contrat
+
+
+class ContratFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Rechercher", method="rechercher")
+    type = django_filters.ChoiceFilter(label="Type", choices=TypeContrat.choices, empty_label="Tous les types")
+    annee = django_filters.NumberFilter(label="En vigueur en", method="en_vigueur", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Contrat
+        fields = ["q", "type", "annee"]
+
+    def rechercher(self, queryset, name, value):
+        return queryset.filter(Q(titre__icontains=value) | Q(collectivite__nom__icontains=value))
+
+    def en_vigueur(self, queryset, name, value):
+        return queryset.filter(annee_debut__lte=value, annee_fin__gte=value)

@@ -1,0 +1,60 @@
+"""Nombres et montants à la française : affichage (« 332 500 € ») et saisie (« 1 234,5 »)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+ESPACE_FINE = "\u202f"
+MONTANT_MAX = Decimal("999999999.99")
+
+
+def nombre(valeur: Decimal | int) -> str:
+    """1234.50 → « 1 234,5 » ; 332500 → « 332 500 »."""
+    valeur = Decimal(valeur)
+    entier, _, decimales = f"{valeur:.2f}".partition(".")
+    signe = "-" if entier.startswith("-") else ""
+    chiffres = entier.lstrip("-")
+    groupes = []
+    while chiffres:
+        groupes.insert(0, chiffres[-3:])
+        chiffres = chiffres[:-3]
+    texte = signe + ESPACE_FINE.join(groupes or ["0"])
+    decimales = decimales.rstrip("0")
+    return f"{texte},{decimales}" if decimales else texte
+
+
+def euros(montant: Decimal | int) -> str:
+    montant = Decimal(montant)
+    texte = nombre(montant)
+    if "," in texte:  # les centimes s'écrivent toujours sur deux chiffres
+        entier, decimales = texte.split(",")
+        texte = f"{entier},{decimales:0<2}"
+    return f"{texte}\u00a0€"
+
+
+_NOMBRE_FR = re.compile(r"^-?\d+(,\d+)?$")
+
+
+def lire_nombre(texte: str, *, decimales: int = 2, maximum: Decimal = MONTANT_MAX, libelle: str = "montant") -> Decimal:
+    """Lit « 1 234,5 » ou « 1234.5 » ; refuse le reste avec un message en français."""
+    brut = (texte or "").strip()
+    compact = re.sub(r"[\s\u00a0\u202f]", "", brut)
+    if "," not in compact and compact.count(".") == 1:
+        compact = compact.replace(".", ",")
+    if not _NOMBRE_FR.match(compact):
+        raise ValidationError(
+            f"« {brut} » n'est pas un {libelle} valide : saisissez un nombre, par exemple 12 500 ou 12 500,50.",
+            code="invalide",
+        )
+    try:
+        valeur = Decimal(compact.replace(",", "."))
+    except InvalidOperation as erreur:  # pragma: no cover - l'expression régulière l'exclut déjà
+        raise ValidationError(f"« {brut} » n'est pas un nombre.", code="invalide") from erreur
+    if valeur < 0:
+        raise ValidationError(f"Un {libelle} ne peut pas être négatif.", code="negatif")
+    if valeur > maximum:
+        raise ValidationError(f"{libelle.capitalize()} trop élevé : {nombre(maximum)} au maximum.", code="trop_eleve")
+    if valeur != valeur.quantize(Decimal(1).scaleb(-decimales)):
+        raise ValidationError(f"Au plus {decimales} chiffres après la virgule.", code="decimales")
+    return valeur

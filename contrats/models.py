@@ -1,0 +1,354 @@
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from comptes.enums import Role
+from contrats.enums import (
+    TYPES_ETAT,
+    CategorieQuartier,
+    Organe,
+    RoleSignataire,
+    TypeContrat,
+    TypeOrganisation,
+)
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(unique=True, max_length=100)
+    nom = models.CharField(max_length=255)
+    sigle = models.CharField(max_length=50, blank=True)
+    type = models.CharField(max_length=30, choices=TypeOrganisation.choices)
+    departement = models.CharField(
+        "département", max_length=3, blank=True, help_text="Code du département (ex. 21) pour les services de l'État."
+    )
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def est_etat(self) -> bool:
+        return self.type in TYPES_ETAT
+
+
+class ContratQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """Les contrats dont l'organisation de l'utilisateur est partie ; pour un service de l'État,
+        ceux de l'État dans son département ; tout pour un administrateur."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        profil = getattr(user, "profil", None)
+        if profil is None:
+            return self.none()
+        if profil.role == Role.ADMINISTRATEUR:
+            return self
+        organisation = profil.organisation
+        partie = Q(signataires__organisation=organisation)
+        if organisation.est_etat and organisation.departement:
+            partie |= Q(departement=organisation.departement, signataires__role=RoleSignataire.ETAT)
+        return self.filter(pk__in=self.filter(partie).values("pk"))
+
+    def avec_collectivite(self):
+        return self.select_related("collectivite")
+
+    def avec_totaux(self):
+        from finances.models import LigneBudgetaire
+
+        budget = (
+            LigneBudgetaire.objects.filter(action__contrat=models.OuterRef("pk"))
+            .values("action__contrat")
+            .annotate(s=models.Sum("montant"))
+            .values("s")
+        )
+        return self.annotate(
+            nb_actions=models.Count("actions", distinct=True), budget_total=models.Subquery(budget)
+        )
+
+
+class Contrat(models.Model):
+    slug = models.SlugField(unique=True, max_length=100)
+    type = models.CharField(max_length=40, choices=TypeContrat.choices)
+    titre = models.CharField(max_length=255)
+    annee_debut = models.PositiveSmallIntegerField("année de début")
+    annee_fin = models.PositiveSmallIntegerField("année de fin")
+    date_signature = models.DateField("date de signature", null=True, blank=True)
+    lieu_signature = models.CharField("lieu de signature", max_length=100, blank=True)
+    departement = models.CharField("département", max_length=3)
+    collectivite = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="contrats_portes", verbose_name="collectivité"
+    )
+    objet = models.TextField(blank=True)
+    preambule = models.TextField("préambule", blank=True)
+    source = models.CharField("document source", max_length=255, blank=True)
+    seuil_sous_consommation = models.PositiveSmallIntegerField(
+        "seuil de sous-consommation (%)", default=80, help_text="En dessous de ce taux d'exécution, une action est signalée."
+    )
+    organisations = models.ManyToManyField(Organisation, through="Signataire", related_name="contrats")
+
+    history = HistoricalRecords()
+    objects = ContratQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-annee_debut", "titre"]
+        verbose_name = "contrat"
+        verbose_name_plural = "contrats"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annee_fin__gte=F("annee_debut")),
+                name="contrat_periode_ordonnee",
+                violation_error_message="L'année de fin doit être postérieure ou égale à l'année de début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(annee_debut__gte=2000, annee_fin__lte=2100),
+                name="contrat_periode_plausible",
+                violation_error_message="La période du contrat doit être comprise entre 2000 et 2100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(seuil_sous_consommation__lte=100),
+                name="contrat_seuil_pourcentage",
+                violation_error_message="Le seuil de sous-consommation est un pourcentage (0 à 100).",
+            ),
+        ]
+
+    def __str__(self):
+        return self.titre
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("contrats:detail", args=[self.slug])
+
+    @property
+    def annees(self) -> list[int]:
+        return list(range(self.annee_debut, self.annee_fin + 1))
+
+    @property
+    def periode(self) -> str:
+        if self.annee_debut == self.annee_fin:
+            return str(self.annee_debut)
+        return f"{self.annee_debut}-{self.annee_fin}"
+
+    def contient_annee(self, annee: int) -> bool:
+        return self.annee_debut <= annee <= self.annee_fin
+
+
+class Signataire(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="signataires")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField("rôle", max_length=20, choices=RoleSignataire.choices)
+    representant = models.CharField("représentant", max_length=255, blank=True)
+    qualite = models.CharField("qualité", max_length=500, blank=True)
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "pk"]
+        verbose_name = "signataire"
+        verbose_name_plural = "signataires"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "organisation", "representant"],
+                name="signataire_unique",
+                violation_error_message="Ce signataire figure déjà au contrat.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.representant})" if self.representant else str(self.organisation)
+
+
+class Visa(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="visas")
+    ordre = models.PositiveSmallIntegerField(default=0)
+    texte = models.TextField()
+
+    class Meta:
+        ordering = ["ordre", "pk"]
+        verbose_name = "visa"
+        verbose_name_plural = "visas"
+
+    def __str__(self):
+        return self.texte[:80]
+
+
+class Axe(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="axes")
+    numero = models.PositiveSmallIntegerField("numéro")
+    intitule = models.CharField("intitulé", max_length=500)
+    pilier = models.CharField("pilier national", max_length=255, blank=True)
+    sous_action_304 = models.CharField("sous-action du programme 304", max_length=10, blank=True)
+    code_activite = models.CharField(
+        "code activité", max_length=30, blank=True, help_text="Imputation du programme 304, ex. 0304 50 23 23 02."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contrat", "numero"]
+        verbose_name = "axe"
+        verbose_name_plural = "axes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "numero"],
+                name="axe_numero_unique",
+                violation_error_message="Ce numéro d'axe existe déjà dans le contrat.",
+            ),
+            models.CheckConstraint(
+                condition=Q(numero__gte=1), name="axe_numero_positif", violation_error_message="Un axe est numéroté à partir de 1."
+            ),
+        ]
+
+    def __str__(self):
+        return f"Axe {self.numero} – {self.intitule}"
+
+
+class SousAxe(models.Model):
+    axe = models.ForeignKey(Axe, on_delete=models.CASCADE, related_name="sous_axes")
+    ordre = models.PositiveSmallIntegerField(default=0)
+    intitule = models.CharField("intitulé", max_length=500)
+
+    class Meta:
+        ordering = ["axe", "ordre", "pk"]
+        verbose_name = "sous-axe"
+        verbose_name_plural = "sous-axes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["axe", "intitule"],
+                name="sous_axe_unique",
+                violation_error_message="Ce sous-axe existe déjà dans l'axe.",
+            )
+        ]
+
+    def __str__(self):
+        return self.intitule
+
+
+class Quartier(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="quartiers")
+    nom = models.CharField(max_length=255)
+    commune = models.CharField(max_length=255)
+    categorie = models.CharField("catégorie", max_length=20, choices=CategorieQuartier.choices)
+
+    class Meta:
+        ordering = ["categorie", "commune", "nom"]
+        verbose_name = "quartier"
+        verbose_name_plural = "quartiers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "nom", "commune"],
+                name="quartier_unique",
+                violation_error_message="Ce quartier figure déjà au contrat.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nom} ({self.commune})"
+
+
+class InstanceGouvernance(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="instances")
+    ordre = models.PositiveSmallIntegerField(default=0)
+    nom = models.CharField(max_length=255)
+    composition = models.TextField(blank=True)
+    role = models.TextField("rôle", blank=True)
+    rythme = models.CharField("rythme de réunion", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["ordre", "pk"]
+        verbose_name = "instance de gouvernance"
+        verbose_name_plural = "instances de gouvernance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "nom"], name="instance_unique", violation_error_message="Cette instance existe déjà."
+            )
+        ]
+
+    def __str__(self):
+        return self.nom
+
+
+class DeliberationQuerySet(models.QuerySet):
+    def du_contrat(self, contrat):
+        return self.filter(contrat=contrat).select_related("organisation")
+
+
+class Deliberation(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="deliberations")
+    contrat = models.ForeignKey(
+        Contrat, on_delete=models.PROTECT, related_name="deliberations", null=True, blank=True
+    )
+    organe = models.CharField("organe délibérant", max_length=20, choices=Organe.choices)
+    date = models.DateField("date de séance")
+    date_convocation = models.DateField("convocation envoyée le", null=True, blank=True)
+    president = models.CharField("président", max_length=255, blank=True)
+    secretaire = models.CharField("secrétaire de séance", max_length=255, blank=True)
+    rubrique = models.CharField(max_length=255, blank=True)
+    objet = models.CharField(max_length=500)
+    membres = models.PositiveSmallIntegerField("nombre de membres")
+    membres_en_exercice = models.PositiveSmallIntegerField("membres en exercice")
+    presents = models.PositiveSmallIntegerField("présents participant au vote")
+    procurations = models.PositiveSmallIntegerField()
+    pour = models.PositiveSmallIntegerField()
+    contre = models.PositiveSmallIntegerField()
+    abstention = models.PositiveSmallIntegerField()
+    ne_prend_pas_part = models.PositiveSmallIntegerField("ne prend pas part au vote")
+    membres_presents = models.JSONField("membres présents", default=list, blank=True)
+    membres_absents = models.JSONField(
+        "membres absents", default=list, blank=True, help_text='Liste de {"nom": …, "pouvoir_a": … ou vide}.'
+    )
+    expose = models.TextField("exposé", blank=True)
+    decision = models.TextField("décision", blank=True)
+
+    history = HistoricalRecords()
+    objects = DeliberationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "délibération"
+        verbose_name_plural = "délibérations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "organe", "date", "objet"],
+                name="deliberation_unique",
+                violation_error_message="Cette délibération est déjà enregistrée.",
+            ),
+            models.CheckConstraint(
+                condition=Q(membres_en_exercice__lte=F("membres")),
+                name="deliberation_exercice_le_membres",
+                violation_error_message="Les membres en exercice ne peuvent dépasser le nombre de membres de l'instance.",
+            ),
+            models.CheckConstraint(
+                condition=Q(presents__lte=F("membres_en_exercice") - F("procurations")),
+                name="deliberation_presents_procurations",
+                violation_error_message=(
+                    "Présents et procurations ensemble ne peuvent dépasser le nombre de membres en exercice."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(pour=F("presents") + F("procurations") - F("contre") - F("abstention") - F("ne_prend_pas_part")),
+                name="deliberation_scrutin_votants",
+                violation_error_message=(
+                    "Le scrutin ne correspond pas aux votants : pour + contre + abstention + ne prend pas part "
+                    "doit égaler présents + procurations."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(membres_en_exercice__lt=F("presents") * 2),
+                name="deliberation_quorum",
+                violation_error_message=(
+                    "Quorum non atteint : la majorité des membres en exercice doit être présente."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_organe_display()} du {self.date:%d/%m/%Y} – {self.objet}"
+
+    @property
+    def votants(self) -> int:
+        return self.presents + self.procurations

@@ -1,0 +1,34 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from contrats.formats import euros
+from contrats.models import Contrat
+
+
+class TableBase(tables.Table):
+    """Base commune des listes : tri, pagination et gabarit Bootstrap partagés."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "Aucun élément."
+        per_page = 25
+
+
+class ContratTable(TableBase):
+    titre = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name="Contrat")
+    type = tables.Column(verbose_name="Type")
+    periode = tables.Column(verbose_name="Période", order_by=("annee_debut", "annee_fin"), accessor="periode")
+    collectivite = tables.Column(verbose_name="Collectivité", order_by="collectivite__nom")
+    nb_actions = tables.Column(verbose_name="Actions", attrs={"td": {"class": "text-end"}})
+    budget_total = tables.Column(verbose_name="Budget total", attrs={"td": {"class": "text-end text-nowrap"}})
+
+    class Meta(TableBase.Meta):
+        model = Contrat
+        fields = ("titre", "type", "periode", "collectivite", "nb_actions", "budget_total")
+        order_by = ("-periode",)
+
+    def render_budget_total(self, value):
+        return euros(value) if value is not None else "—"
+
+    def render_type(self, record):
+        return format_html('<span class="badge text-bg-light border">{}</span>', record.get_type_display())

@@ -1,0 +1,30 @@
+from decimal import Decimal
+
+from django import template
+
+from contrats import formats
+
+register = template.Library()
+
+
+@register.filter
+def euros(montant):
+    if montant is None or montant == "":
+        return "—"
+    return formats.euros(Decimal(montant))
+
+
+@register.filter
+def nombre(valeur):
+    """Nombre à la française (1 234,5) ; None → « nd »."""
+    if valeur is None:
+        return "nd"
+    return formats.nombre(Decimal(valeur))
+
+
+@register.filter
+def cible(c):
+    """Une cible : sa valeur, « nd » si non définie, « — » si aucune cible n'est saisie."""
+    if c is None:
+        return "—"
+    return "nd" if c.nd else formats.nombre(c.valeur)

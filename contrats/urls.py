@@ -1,0 +1,13 @@
+from django.urls import path
+
+from contrats import views
+
+app_name = "contrats"
+
+urlpatterns = [
+    path("", views.ContratListView.as_view(), name="liste"),
+    path("<slug:slug>/", views.contrat_detail, name="detail"),
+    path("<slug:slug>/coherence/", views.contrat_coherence, name="coherence"),
+    path("<slug:slug>/actions/<str:numero>/", views.action_detail, name="action"),
+    path("<slug:slug>/budget/<int:annee>/", views.budget_annee_modifier, name="budget_annee"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FinancesConfig(AppConfig):
+    name = "finances"
+    verbose_name = "Finances"

@@ -1,0 +1,64 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from contrats.formats import lire_nombre, nombre
+from finances.enums import Financeur
+
+
+class MontantField(forms.CharField):
+    """Montant en euros saisi à la française (« 12 500 », « 12 500,50 »), rendu en Decimal."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", True)
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "class": "form-control form-control-sm text-end"})
+        self.error_messages["required"] = "Saisissez un montant (0 si aucun)."
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return nombre(value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return lire_nombre(value)
+
+
+class BudgetAnneeForm(forms.Form):
+    """Toutes les lignes d'une année, saisies et enregistrées d'un seul bloc."""
+
+    FINANCEURS = (Financeur.ETAT, Financeur.COLLECTIVITE, Financeur.AUTRE)
+
+    def __init__(self, *args, actions, annee, lignes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+        self.annee = annee
+        existants = {(ligne.action_id, ligne.financeur): ligne.montant for ligne in lignes}
+        self.rangees = []
+        for action in actions:
+            champs = []
+            for financeur in self.FINANCEURS:
+                nom = f"a{action.pk}_{financeur}"
+                self.fields[nom] = MontantField(
+                    label=f"Action {action.numero} – {Financeur(financeur).label}",
+                    initial=existants.get((action.pk, financeur), 0),
+                )
+                champs.append(nom)
+            self.rangees.append((action, champs))
+
+    def montants(self):
+        return {
+            (action, self.annee, financeur): self.cleaned_data[f"a{action.pk}_{financeur}"]
+            for action in self.actions
+            for financeur in self.FINANCEURS
+        }
+
+    def lignes_formulaire(self):
+        return [(action, [self[nom] for nom in champs]) for action, champs in self.rangees]
+
+    def ajouter_erreurs(self, erreur: ValidationError):
+        for message in erreur.messages:
+            self.add_error(None, message)

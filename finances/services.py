@@ -1,0 +1,113 @@
+"""Écritures du budget et règles de cofinancement que la base ne peut pas exprimer (sommes sur plusieurs lignes)."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from contrats.formats import euros
+
+from contrats.enums import TypeContrat
+from finances.enums import Financeur
+from finances.models import LigneBudgetaire, MontantAnnonce
+
+ZERO = Decimal("0")
+
+# (action, annee, financeur) -> montant
+Montants = dict[tuple, Decimal]
+
+
+def regles_budget(*, contrat, montants: Montants, annees=None) -> list[str]:
+    """Les règles de cofinancement violées par ces montants, en français. `montants` porte sur des objets Action."""
+    erreurs = []
+    par_action = defaultdict(lambda: defaultdict(lambda: ZERO))
+    par_annee = defaultdict(lambda: defaultdict(lambda: ZERO))
+    etat_par_axe = defaultdict(lambda: ZERO)
+    actions = {}
+    for (action, annee, financeur), montant in montants.items():
+        if annees is not None and annee not in annees:
+            continue
+        actions[action.pk] = action
+        par_action[(action.pk, annee)][financeur] += montant
+        par_annee[annee][financeur] += montant
+        if financeur == Financeur.ETAT and action.axe_id:
+            etat_par_axe[(action.axe_id, annee)] += montant
+
+    if contrat.type == TypeContrat.CLS:
+        for (action_pk, annee), parts in sorted(par_action.items(), key=lambda e: (e[0][1], actions[e[0][0]].ordre)):
+            collectivite = parts[Financeur.COLLECTIVITE]
+            autres = parts[Financeur.ETAT] + parts[Financeur.AUTRE]
+            if collectivite < autres:
+                total = collectivite + autres
+                erreurs.append(
+                    f"Action {actions[action_pk].numero}, {annee} : la collectivité apporte {euros(collectivite)} "
+                    f"sur {euros(total)}, soit moins de 50 % de l'action (règle du contrat local des solidarités)."
+                )
+    if contrat.type == TypeContrat.CALPAE:
+        for annee, parts in sorted(par_annee.items()):
+            if parts[Financeur.COLLECTIVITE] < parts[Financeur.ETAT]:
+                erreurs.append(
+                    f"{annee} : la collectivité apporte {euros(parts[Financeur.COLLECTIVITE])}, moins que l'État "
+                    f"({euros(parts[Financeur.ETAT])}) ; la convention exige des financements au moins équivalents."
+                )
+
+    annonces = MontantAnnonce.objects.filter(
+        contrat=contrat, axe__isnull=False, financeur=Financeur.ETAT, provisoire=False
+    ).select_related("axe")
+    for annonce in annonces:
+        if annees is not None and annonce.annee not in annees:
+            continue
+        somme = etat_par_axe[(annonce.axe_id, annonce.annee)]
+        if somme != annonce.montant:
+            erreurs.append(
+                f"Axe {annonce.axe.numero}, {annonce.annee} : les lignes de l'État totalisent {euros(somme)} "
+                f"alors que le contrat fixe {euros(annonce.montant)} pour cet axe ({annonce.source or 'texte du contrat'})."
+            )
+    return erreurs
+
+
+def montants_du_contrat(contrat) -> Montants:
+    lignes = LigneBudgetaire.objects.du_contrat(contrat).select_related("action")
+    return {(ligne.action, ligne.annee, ligne.financeur): ligne.montant for ligne in lignes}
+
+
+def budget_verifier_regles(*, contrat) -> None:
+    erreurs = regles_budget(contrat=contrat, montants=montants_du_contrat(contrat))
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+@transaction.atomic
+def budget_annee_enregistrer(*, user, contrat, annee: int, montants: Montants) -> list[LigneBudgetaire]:
+    """Enregistre d'un bloc les lignes d'une année (toutes actions × financeurs) ; rien n'est écrit si une règle casse."""
+    if not contrat.contient_annee(annee):
+        raise ValidationError(f"L'année {annee} est hors de la période du contrat ({contrat.periode}).")
+    for action, annee_ligne, _ in montants:
+        if action.contrat_id != contrat.pk:
+            raise ValidationError(f"L'action {action.numero} n'appartient pas à ce contrat.")
+        if annee_ligne != annee:
+            raise ValidationError(f"Une ligne porte sur {annee_ligne} au lieu de {annee}.")
+    erreurs = regles_budget(contrat=contrat, montants=montants, annees={annee})
+    if erreurs:
+        raise ValidationError(erreurs)
+
+    existantes = {
+        (ligne.action_id, ligne.financeur): ligne
+        for ligne in LigneBudgetaire.objects.du_contrat(contrat).filter(annee=annee)
+    }
+    enregistrees = []
+    for (action, _, financeur), montant in montants.items():
+        ligne = existantes.get((action.pk, financeur))
+        if ligne is None:
+            if montant == ZERO:
+                continue
+            ligne = LigneBudgetaire(action=action, annee=annee, financeur=financeur)
+        elif ligne.montant == montant:
+            continue
+        ligne.montant = montant
+        ligne._history_user = user
+        ligne.full_clean()
+        ligne.save()
+        enregistrees.append(ligne)
+    return enregistrees

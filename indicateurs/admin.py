@@ -1,0 +1,48 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicateurs.models import Bilan, BilanChiffre, BilanRubrique, Cible, Indicateur
+
+
+class CibleInline(admin.TabularInline):
+    model = Cible
+    extra = 0
+
+
+@admin.register(Indicateur)
+class IndicateurAdmin(SimpleHistoryAdmin):
+    list_display = ("libelle", "action", "unite", "portee", "t0")
+    list_filter = ("portee", "action__contrat")
+    search_fields = ("libelle", "action__intitule")
+    inlines = [CibleInline]
+
+
+@admin.register(Cible)
+class CibleAdmin(SimpleHistoryAdmin):
+    list_display = ("indicateur", "annee", "valeur", "nd", "nd_date_limite")
+    list_filter = ("nd", "annee", "indicateur__action__contrat")
+    search_fields = ("indicateur__libelle",)
+
+
+class BilanRubriqueInline(admin.StackedInline):
+    model = BilanRubrique
+    extra = 0
+
+
+@admin.register(Bilan)
+class BilanAdmin(admin.ModelAdmin):
+    list_display = ("annee", "contrat", "montant_etat", "depenses_collectivite")
+    list_filter = ("contrat",)
+    inlines = [BilanRubriqueInline]
+
+
+class BilanChiffreInline(admin.TabularInline):
+    model = BilanChiffre
+    extra = 0
+
+
+@admin.register(BilanRubrique)
+class BilanRubriqueAdmin(admin.ModelAdmin):
+    list_display = ("intitule", "bilan", "action")
+    search_fields = ("intitule", "texte")
+    inlines = [BilanChiffreInline]
