@@ -17,6 +17,9 @@ class JalonInline(admin.TabularInline):
 class LigneBudgetaireFormSet(BaseInlineFormSet):
     """Applique aux lignes de l'action les règles de cofinancement du contrat (part de la collectivité…)."""
 
+    def get_unique_error_message(self, unique_check):
+        return "Une seule ligne par action, année et financeur : cette combinaison figure deux fois."
+
     def clean(self):
         super().clean()
         if any(self.errors):

@@ -44,7 +44,7 @@ def _normaliser(texte: str) -> str:
 
 
 _COMPARATIF = re.compile(r"\b(moins|plus)\s+de\s+(\d+)\s+ans\b")
-_TRANCHE = re.compile(r"\b(\d+)\s*(?:-|–|a|à)\s*(\d+)\s+ans\b")
+_TRANCHE = re.compile(r"\b(\d+)\s+(?:a\s+)?(\d+)\s+ans\b")  # sur texte normalisé : « 16 – 29 ans » → « 16 29 ans »
 _AXE_NUMERO = re.compile(r"^\s*axe\s+(\d+)", re.IGNORECASE)
 
 

@@ -5,15 +5,17 @@ from contrats.formats import lire_nombre, nombre
 from finances.enums import Financeur
 
 
-class MontantField(forms.CharField):
+class MontantField(forms.Field):
     """Montant en euros saisi à la française (« 12 500 », « 12 500,50 »), rendu en Decimal."""
 
+    widget = forms.TextInput
+    default_error_messages = {"required": "Saisissez un montant (0 si aucun)."}
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("required", True)
-        kwargs.setdefault("max_length", 30)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "class": "form-control form-control-sm text-end"})
-        self.error_messages["required"] = "Saisissez un montant (0 si aucun)."
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "maxlength": "30", "class": "form-control form-control-sm text-end"}
+        )
 
     def prepare_value(self, value):
         if value is None or isinstance(value, str):
@@ -21,10 +23,9 @@ class MontantField(forms.CharField):
         return nombre(value)
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        if value in self.empty_values or not str(value).strip():
             return None
-        return lire_nombre(value)
+        return lire_nombre(str(value))
 
 
 class BudgetAnneeForm(forms.Form):

@@ -1,0 +1,46 @@
+# Suivi des contrats des solidarités – commandes du projet (`make help`).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installe
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo run test e2e quality fix bench
+
+help: ## Affiche cette aide
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Crée .venv et installe les dépendances épinglées
+
+demo: install ## Migre, charge les données réelles et les comptes de démonstration (idempotent)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) charger_donnees
+	$(MANAGE) creer_comptes_demo
+
+run: demo ## Sert la démonstration sur http://127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install ## Lance toute la suite de tests (base choisie par DATABASE_URL, SQLite par défaut)
+	$(PY) -m pytest -m "not e2e" -q
+
+e2e: install ## Tests de navigateur (Playwright + Chromium de Debian)
+	$(PY) -m pytest -m e2e -q
+
+quality: install ## ruff (lint + format) et migrations à jour
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+fix: install ## Corrige automatiquement le style (ruff)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## Mesures de performance (temps, mémoire, requêtes)
+	$(PY) -m benchmarks

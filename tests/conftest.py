@@ -1,0 +1,35 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer
+from contrats.services import donnees_charger
+
+CLS = "dijon-cls-2024-2027"
+CALPAE = "dijon-calpae-2020"
+CONTRAT_DE_VILLE = "dijon-contrat-de-ville-2019-2022"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Les données réelles et les comptes de démonstration, chargés une fois pour toute la session."""
+    with django_db_blocker.unblock():
+        donnees_charger(dossier=Path(settings.BASE_DIR) / "fixtures")
+        comptes_demo_creer()
+
+
+@pytest.fixture
+def connecte(client):
+    """client connecté sous un compte de démonstration : connecte("ddets")."""
+
+    def _connecte(identifiant):
+        assert client.login(username=identifiant, password=MOT_DE_PASSE_DEMO)
+        return client
+
+    return _connecte
