@@ -32,7 +32,9 @@ class LigneBudgetaireFormSet(BaseInlineFormSet):
             cle = (action, form.cleaned_data["annee"], form.cleaned_data["financeur"])
             montants[cle] = montants.get(cle, 0) + form.cleaned_data["montant"]
         # Les lignes des autres actions restent celles en base : la règle par axe porte sur l'ensemble.
-        for ligne in LigneBudgetaire.objects.du_contrat(action.contrat).exclude(action=action).select_related("action"):
+        for ligne in (
+            LigneBudgetaire.objects.du_contrat(action.contrat).exclude(action=action).select_related("action")
+        ):
             montants[(ligne.action, ligne.annee, ligne.financeur)] = ligne.montant
         erreurs = regles_budget(contrat=action.contrat, montants=montants)
         if erreurs:

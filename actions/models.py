@@ -14,9 +14,7 @@ class Action(models.Model):
     """Une fiche action du contrat."""
 
     contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="actions")
-    axe = models.ForeignKey(
-        "contrats.Axe", on_delete=models.PROTECT, related_name="actions", null=True, blank=True
-    )
+    axe = models.ForeignKey("contrats.Axe", on_delete=models.PROTECT, related_name="actions", null=True, blank=True)
     sous_axe = models.ForeignKey(
         "contrats.SousAxe", on_delete=models.PROTECT, related_name="actions", null=True, blank=True
     )
@@ -73,7 +71,9 @@ class Action(models.Model):
                     renforcement_nouveaux_territoires=False,
                 ),
                 name="action_renforcement_si_existante",
-                violation_error_message="Les modalités de renforcement ne concernent qu'une action existante renforcée.",
+                violation_error_message=(
+                    "Les modalités de renforcement ne concernent qu'une action existante renforcée."
+                ),
             ),
         ]
 
@@ -115,4 +115,6 @@ class Jalon(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.action_id and self.annee and not self.action.contrat.contient_annee(self.annee):
-            raise ValidationError({"annee": f"L'année {self.annee} est hors de la période du contrat ({self.action.contrat.periode})."})
+            raise ValidationError(
+                {"annee": f"L'année {self.annee} est hors de la période du contrat ({self.action.contrat.periode})."}
+            )

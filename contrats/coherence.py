@@ -12,16 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
+from contrats.formats import euros
 from finances.enums import Financeur
 from finances.models import LigneBudgetaire, MontantAnnonce
-from contrats.formats import euros
 from finances.services import regles_budget
 from indicateurs.models import Bilan, Indicateur
 
 ERREUR = "erreur"
 INCOHERENCE = "incoherence"
 AVERTISSEMENT = "avertissement"
-GRAVITES = {ERREUR: "Règle non respectée", INCOHERENCE: "Texte contredit par les données", AVERTISSEMENT: "À compléter"}
+GRAVITES = {
+    ERREUR: "Règle non respectée",
+    INCOHERENCE: "Texte contredit par les données",
+    AVERTISSEMENT: "À compléter",
+}
 
 
 @dataclass
@@ -93,7 +97,9 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
     for action in actions:
         if not par_action[action.pk]:
             anomalies.append(
-                Anomalie(AVERTISSEMENT, "Indicateurs", f"Action {action.numero}", "Aucun indicateur.", url_action(action))
+                Anomalie(
+                    AVERTISSEMENT, "Indicateurs", f"Action {action.numero}", "Aucun indicateur.", url_action(action)
+                )
             )
     for indicateur in indicateurs:
         action = indicateur.action
@@ -102,7 +108,13 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
         manquantes = [str(a) for a in contrat.annees if a not in cibles]
         if manquantes:
             anomalies.append(
-                Anomalie(AVERTISSEMENT, "Indicateurs", lieu, f"Aucune cible pour {', '.join(manquantes)}.", url_action(action))
+                Anomalie(
+                    AVERTISSEMENT,
+                    "Indicateurs",
+                    lieu,
+                    f"Aucune cible pour {', '.join(manquantes)}.",
+                    url_action(action),
+                )
             )
         echues = defaultdict(list)
         for cible in sorted(cibles.values(), key=lambda c: c.annee):
@@ -121,7 +133,9 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
                 )
             )
         if indicateur.t0 is None:
-            anomalies.append(Anomalie(AVERTISSEMENT, "Indicateurs", lieu, "Situation T0 « nd » : pas de valeur de départ."))
+            anomalies.append(
+                Anomalie(AVERTISSEMENT, "Indicateurs", lieu, "Situation T0 « nd » : pas de valeur de départ.")
+            )
 
     # Texte des fiches contredit par les données.
     for action in actions:
@@ -134,7 +148,8 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
                     INCOHERENCE,
                     "Bilans",
                     f"Bilan {bilan.annee}",
-                    f"Le bilan porte sur {bilan.annee}, hors de la période de la convention signée ({contrat.periode}) : "
+                    f"Le bilan porte sur {bilan.annee}, hors de la période de la convention signée "
+                    f"({contrat.periode}) : "
                     "il relève d'une convention reconduite dont le texte n'est pas enregistré.",
                 )
             )
@@ -174,7 +189,9 @@ def _textes_action(contrat, action, indicateurs, url) -> list[Anomalie]:
             libelle = _normaliser(indicateur.libelle)
             comparatifs_table = set(_COMPARATIF.findall(libelle))
             contradictoires = {
-                (sens_f, age) for sens_f, age in comparatifs_fiche for sens_t, age_t in comparatifs_table
+                (sens_f, age)
+                for sens_f, age in comparatifs_fiche
+                for sens_t, age_t in comparatifs_table
                 if age == age_t and sens_f != sens_t
             }
             if contradictoires:

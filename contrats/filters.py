@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from contrats.enums import TypeContrat
@@ -6,9 +7,24 @@ from contrats.models import Contrat
 
 
 class ContratFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Rechercher", method="rechercher")
-    type = django_filters.ChoiceFilter(label="Type", choices=TypeContrat.choices, empty_label="Tous les types")
-    annee = django_filters.NumberFilter(label="En vigueur en", method="en_vigueur", min_value=2000, max_value=2100)
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        method="rechercher",
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Titre ou collectivité"}),
+    )
+    type = django_filters.ChoiceFilter(
+        label="Type",
+        choices=TypeContrat.choices,
+        empty_label="Tous les types",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    annee = django_filters.NumberFilter(
+        label="En vigueur en",
+        method="en_vigueur",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Année"}),
+    )
 
     class Meta:
         model = Contrat

@@ -36,7 +36,9 @@ def euros(montant: Decimal | int) -> str:
 _NOMBRE_FR = re.compile(r"^-?\d+(,\d+)?$")
 
 
-def lire_nombre(texte: str, *, decimales: int = 2, maximum: Decimal = MONTANT_MAX, libelle: str = "montant") -> Decimal:
+def lire_nombre(
+    texte: str, *, decimales: int = 2, maximum: Decimal = MONTANT_MAX, libelle: str = "montant"
+) -> Decimal:
     """Lit « 1 234,5 » ou « 1234.5 » ; refuse le reste avec un message en français."""
     brut = (texte or "").strip()
     compact = re.sub(r"[\s\u00a0\u202f]", "", brut)

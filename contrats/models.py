@@ -66,9 +66,7 @@ class ContratQuerySet(models.QuerySet):
             .annotate(s=models.Sum("montant"))
             .values("s")
         )
-        return self.annotate(
-            nb_actions=models.Count("actions", distinct=True), budget_total=models.Subquery(budget)
-        )
+        return self.annotate(nb_actions=models.Count("actions", distinct=True), budget_total=models.Subquery(budget))
 
 
 class Contrat(models.Model):
@@ -87,7 +85,9 @@ class Contrat(models.Model):
     preambule = models.TextField("préambule", blank=True)
     source = models.CharField("document source", max_length=255, blank=True)
     seuil_sous_consommation = models.PositiveSmallIntegerField(
-        "seuil de sous-consommation (%)", default=80, help_text="En dessous de ce taux d'exécution, une action est signalée."
+        "seuil de sous-consommation (%)",
+        default=80,
+        help_text="En dessous de ce taux d'exécution, une action est signalée.",
     )
     organisations = models.ManyToManyField(Organisation, through="Signataire", related_name="contrats")
 
@@ -199,7 +199,9 @@ class Axe(models.Model):
                 violation_error_message="Ce numéro d'axe existe déjà dans le contrat.",
             ),
             models.CheckConstraint(
-                condition=Q(numero__gte=1), name="axe_numero_positif", violation_error_message="Un axe est numéroté à partir de 1."
+                condition=Q(numero__gte=1),
+                name="axe_numero_positif",
+                violation_error_message="Un axe est numéroté à partir de 1.",
             ),
         ]
 
@@ -264,7 +266,9 @@ class InstanceGouvernance(models.Model):
         verbose_name_plural = "instances de gouvernance"
         constraints = [
             models.UniqueConstraint(
-                fields=["contrat", "nom"], name="instance_unique", violation_error_message="Cette instance existe déjà."
+                fields=["contrat", "nom"],
+                name="instance_unique",
+                violation_error_message="Cette instance existe déjà.",
             )
         ]
 
@@ -279,9 +283,7 @@ class DeliberationQuerySet(models.QuerySet):
 
 class Deliberation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="deliberations")
-    contrat = models.ForeignKey(
-        Contrat, on_delete=models.PROTECT, related_name="deliberations", null=True, blank=True
-    )
+    contrat = models.ForeignKey(Contrat, on_delete=models.PROTECT, related_name="deliberations", null=True, blank=True)
     organe = models.CharField("organe délibérant", max_length=20, choices=Organe.choices)
     date = models.DateField("date de séance")
     date_convocation = models.DateField("convocation envoyée le", null=True, blank=True)
@@ -320,7 +322,9 @@ class Deliberation(models.Model):
             models.CheckConstraint(
                 condition=Q(membres_en_exercice__lte=F("membres")),
                 name="deliberation_exercice_le_membres",
-                violation_error_message="Les membres en exercice ne peuvent dépasser le nombre de membres de l'instance.",
+                violation_error_message=(
+                    "Les membres en exercice ne peuvent dépasser le nombre de membres de l'instance."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(presents__lte=F("membres_en_exercice") - F("procurations")),
@@ -330,7 +334,9 @@ class Deliberation(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(pour=F("presents") + F("procurations") - F("contre") - F("abstention") - F("ne_prend_pas_part")),
+                condition=Q(
+                    pour=F("presents") + F("procurations") - F("contre") - F("abstention") - F("ne_prend_pas_part")
+                ),
                 name="deliberation_scrutin_votants",
                 violation_error_message=(
                     "Le scrutin ne correspond pas aux votants : pour + contre + abstention + ne prend pas part "

@@ -107,7 +107,11 @@ def _contrat(donnees: dict) -> Contrat:
     for rang, s in enumerate(donnees.get("signataires", [])):
         _enregistrer(
             Signataire,
-            {"contrat": contrat, "organisation": organisations[s["organisation"]], "representant": s.get("representant") or ""},
+            {
+                "contrat": contrat,
+                "organisation": organisations[s["organisation"]],
+                "representant": s.get("representant") or "",
+            },
             {"role": s["role"], "qualite": s.get("qualite") or "", "ordre": rang},
         )
 
@@ -154,7 +158,9 @@ def _contrat(donnees: dict) -> Contrat:
         actions[str(a["numero"])].interactions.set(cibles)
 
     for q in donnees.get("quartiers", []):
-        _enregistrer(Quartier, {"contrat": contrat, "nom": q["nom"], "commune": q["commune"]}, {"categorie": q["categorie"]})
+        _enregistrer(
+            Quartier, {"contrat": contrat, "nom": q["nom"], "commune": q["commune"]}, {"categorie": q["categorie"]}
+        )
     for rang, i in enumerate(donnees.get("instances", [])):
         _enregistrer(
             InstanceGouvernance,
@@ -296,12 +302,16 @@ def _deliberation(contrat: Contrat, d: dict, rang: int) -> Deliberation:
         )
         bilan.rubriques.all().delete()
         for rang_r, r in enumerate(b.get("rubriques", [])):
-            action = Action.objects.filter(contrat=contrat, numero=str(r["action"])).first() if r.get("action") else None
+            action = (
+                Action.objects.filter(contrat=contrat, numero=str(r["action"])).first() if r.get("action") else None
+            )
             rubrique = BilanRubrique.objects.create(
                 bilan=bilan, ordre=rang_r, action=action, intitule=r["intitule"].strip(), texte=_texte(r, "texte")
             )
             for rang_c, ch in enumerate(r.get("chiffres", [])):
-                chiffre = BilanChiffre(rubrique=rubrique, ordre=rang_c, libelle=ch["libelle"], valeur=_decimal(ch["valeur"]))
+                chiffre = BilanChiffre(
+                    rubrique=rubrique, ordre=rang_c, libelle=ch["libelle"], valeur=_decimal(ch["valeur"])
+                )
                 chiffre.full_clean()
                 chiffre.save()
     return deliberation

@@ -51,7 +51,9 @@ def contrat_detail(request, slug):
             "tableau": tableau_budgetaire(contrat),
             "indicateurs": tableau_indicateurs(contrat),
             "deliberations": Deliberation.objects.du_contrat(contrat),
-            "bilans": Bilan.objects.filter(contrat=contrat).prefetch_related("rubriques__chiffres", "rubriques__action"),
+            "bilans": Bilan.objects.filter(contrat=contrat).prefetch_related(
+                "rubriques__chiffres", "rubriques__action"
+            ),
             "quartiers": contrat.quartiers.all(),
             "instances": contrat.instances.all(),
             "peut_modifier_budget": request.user.has_perm("finances.modifier_budget", contrat),

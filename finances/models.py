@@ -58,7 +58,9 @@ class LigneBudgetaire(models.Model):
         if self.action_id and self.annee:
             contrat = self.action.contrat
             if not contrat.contient_annee(self.annee):
-                raise ValidationError({"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."})
+                raise ValidationError(
+                    {"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."}
+                )
 
 
 class MontantAnnonce(models.Model):
@@ -104,6 +106,8 @@ class MontantAnnonce(models.Model):
 
     def clean(self):
         if self.contrat_id and self.annee and not self.contrat.contient_annee(self.annee):
-            raise ValidationError({"annee": f"L'année {self.annee} est hors de la période du contrat ({self.contrat.periode})."})
+            raise ValidationError(
+                {"annee": f"L'année {self.annee} est hors de la période du contrat ({self.contrat.periode})."}
+            )
         if self.axe_id and self.contrat_id and self.axe.contrat_id != self.contrat_id:
             raise ValidationError({"axe": "Cet axe appartient à un autre contrat."})

@@ -6,9 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from contrats.formats import euros
-
 from contrats.enums import TypeContrat
+from contrats.formats import euros
 from finances.enums import Financeur
 from finances.models import LigneBudgetaire, MontantAnnonce
 
@@ -62,7 +61,8 @@ def regles_budget(*, contrat, montants: Montants, annees=None) -> list[str]:
         if somme != annonce.montant:
             erreurs.append(
                 f"Axe {annonce.axe.numero}, {annonce.annee} : les lignes de l'État totalisent {euros(somme)} "
-                f"alors que le contrat fixe {euros(annonce.montant)} pour cet axe ({annonce.source or 'texte du contrat'})."
+                f"alors que le contrat fixe {euros(annonce.montant)} pour cet axe "
+                f"({annonce.source or 'texte du contrat'})."
             )
     return erreurs
 
@@ -80,7 +80,9 @@ def budget_verifier_regles(*, contrat) -> None:
 
 @transaction.atomic
 def budget_annee_enregistrer(*, user, contrat, annee: int, montants: Montants) -> list[LigneBudgetaire]:
-    """Enregistre d'un bloc les lignes d'une année (toutes actions × financeurs) ; rien n'est écrit si une règle casse."""
+    """Enregistre d'un bloc les lignes d'une année (toutes actions × financeurs).
+
+    Rien n'est écrit si une règle casse."""
     if not contrat.contient_annee(annee):
         raise ValidationError(f"L'année {annee} est hors de la période du contrat ({contrat.periode}).")
     for action, annee_ligne, _ in montants:

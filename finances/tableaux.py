@@ -79,7 +79,9 @@ def tableau_budgetaire(contrat) -> TableauBudgetaire:
         if not groupes or groupes[-1].axe != action.axe:
             libelle = f"Axe « {action.axe.intitule} »" if action.axe else "Sans axe"
             groupes.append(
-                GroupeAxe(action.axe, [], LigneTableau(f"Sous-total {libelle}", annees={a: Montants() for a in annees}))
+                GroupeAxe(
+                    action.axe, [], LigneTableau(f"Sous-total {libelle}", annees={a: Montants() for a in annees})
+                )
             )
         groupe = groupes[-1]
         ligne = LigneTableau(f"{action.numero} {action.intitule}", action=action, annees={})

@@ -97,7 +97,9 @@ class Cible(models.Model):
         if self.indicateur_id and self.annee:
             contrat = self.indicateur.action.contrat
             if not contrat.contient_annee(self.annee):
-                raise ValidationError({"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."})
+                raise ValidationError(
+                    {"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."}
+                )
 
 
 class Bilan(models.Model):

@@ -92,7 +92,7 @@ def test_ligne_en_double_refusee_dans_l_admin(connecte, action1):
         f"lignes_budgetaires-{n}-montant": "5",
     }
     reponse = connecte("admin").post(reverse("admin:actions_action_change", args=[action1.pk]), donnees)
-    assert "Une seule ligne par action, année et financeur." in page(reponse)
+    assert "Une seule ligne par action, année et financeur" in page(reponse)
     assert budget(action1) == avant
 
 
@@ -106,7 +106,7 @@ def test_admin_enregistre_une_action_valide(connecte, action1):
 
 def test_tous_les_modeles_ont_leur_admin_et_leur_liste(connecte):
     client = connecte("admin")
-    for modele, modele_admin in admin.site._registry.items():
+    for modele in admin.site._registry:
         if modele._meta.app_label not in {"comptes", "contrats", "actions", "indicateurs", "finances"}:
             continue
         url = reverse(f"admin:{modele._meta.app_label}_{modele._meta.model_name}_changelist")

@@ -165,9 +165,7 @@ def test_bilan_2023_de_la_calpae():
     assert (d.membres_en_exercice, d.presents, d.procurations, d.pour) == (41, 33, 6, 39)
     bilan = Bilan.objects.get(deliberation=d)
     assert (bilan.annee, bilan.montant_etat, bilan.depenses_collectivite) == (2023, 347000, 879505)
-    chiffres = {
-        int(c.valeur) for r in bilan.rubriques.all() for c in r.chiffres.all()
-    }
+    chiffres = {int(c.valeur) for r in bilan.rubriques.all() for c in r.chiffres.all()}
     assert {5072, 2644, 48, 31, 458, 104, 73, 269, 53, 52, 220, 20, 14} <= chiffres
 
 

@@ -84,7 +84,12 @@ def test_cls_part_de_la_collectivite_sous_50_pour_cent_refusee():
         budget_annee_enregistrer(user=None, contrat=cls, annee=2025, montants=montants)
     assert "Action 1, 2025 : la collectivité apporte 64\u202f999\u00a0€" in messages(erreur.value)
     assert "moins de 50 %" in messages(erreur.value)
-    assert LigneBudgetaire.objects.get(action__contrat=cls, action__numero="1", annee=2025, financeur="collectivite").montant == 65000
+    assert (
+        LigneBudgetaire.objects.get(
+            action__contrat=cls, action__numero="1", annee=2025, financeur="collectivite"
+        ).montant
+        == 65000
+    )
 
 
 def test_cls_repartition_etat_par_axe_respectee():
@@ -98,9 +103,15 @@ def test_cls_repartition_etat_par_axe_respectee():
     with pytest.raises(ValidationError) as erreur:
         budget_annee_enregistrer(user=None, contrat=cls, annee=2024, montants=montants)
     texte = messages(erreur.value)
-    assert "Axe 1, 2024 : les lignes de l'État totalisent 80\u202f000\u00a0€ alors que le contrat fixe 85\u202f000\u00a0€" in texte
+    assert (
+        "Axe 1, 2024 : les lignes de l'État totalisent 80\u202f000\u00a0€ alors que le contrat fixe 85\u202f000\u00a0€"
+        in texte
+    )
     assert "Axe 2, 2024" in texte
-    assert LigneBudgetaire.objects.get(action__contrat=cls, action__numero="3", annee=2024, financeur="etat").montant == 25000
+    assert (
+        LigneBudgetaire.objects.get(action__contrat=cls, action__numero="3", annee=2024, financeur="etat").montant
+        == 25000
+    )
 
 
 def test_cls_modification_conforme_enregistree_avec_historique(django_user_model):
@@ -122,7 +133,9 @@ def test_calpae_collectivite_au_moins_egale_a_l_etat():
     ligne.save()
     with pytest.raises(ValidationError) as erreur:
         budget_verifier_regles(contrat=calpae)
-    assert "2020 : la collectivité apporte 199\u202f999\u00a0€, moins que l'État (200\u202f000\u00a0€)" in messages(erreur.value)
+    assert "2020 : la collectivité apporte 199\u202f999\u00a0€, moins que l'État (200\u202f000\u00a0€)" in messages(
+        erreur.value
+    )
 
 
 def test_cible_nd_ou_valeur_jamais_les_deux():

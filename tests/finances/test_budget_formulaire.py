@@ -22,7 +22,11 @@ def donnees_actuelles(contrat, annee):
 
 
 def etat_du_budget(contrat):
-    return sorted(LigneBudgetaire.objects.filter(action__contrat=contrat).values_list("action_id", "annee", "financeur", "montant"))
+    return sorted(
+        LigneBudgetaire.objects.filter(action__contrat=contrat).values_list(
+            "action_id", "annee", "financeur", "montant"
+        )
+    )
 
 
 def page(reponse):
@@ -84,7 +88,9 @@ def test_formulaire_affiche_les_montants_a_la_francaise(connecte):
 def test_lecture_seule_pour_les_autres_roles(connecte, cls):
     avant = etat_du_budget(cls)
     for identifiant in ("metropole", "ddets", "secretariat"):
-        reponse = connecte(identifiant).post(reverse("contrats:budget_annee", args=[CLS, 2025]), donnees_actuelles(cls, 2025))
+        reponse = connecte(identifiant).post(
+            reverse("contrats:budget_annee", args=[CLS, 2025]), donnees_actuelles(cls, 2025)
+        )
         assert reponse.status_code == 403
     assert connecte("autre-territoire").post(reverse("contrats:budget_annee", args=[CLS, 2025]), {}).status_code == 404
     assert etat_du_budget(cls) == avant

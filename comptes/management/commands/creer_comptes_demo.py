@@ -12,4 +12,6 @@ class Command(BaseCommand):
             raise CommandError("Les comptes de démonstration ne se créent qu'en développement (DEBUG=True).")
         utilisateurs = comptes_demo_creer()
         noms = ", ".join(u.username for u in utilisateurs)
-        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration : {noms} (mot de passe : {MOT_DE_PASSE_DEMO})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Comptes de démonstration : {noms} (mot de passe : {MOT_DE_PASSE_DEMO})")
+        )
