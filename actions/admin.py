@@ -66,3 +66,10 @@ class ActionAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.ordre = Action.ordre_depuis_numero(obj.numero)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Jalon)
+class JalonAdmin(admin.ModelAdmin):
+    list_display = ("action", "annee", "libelle")
+    list_filter = ("annee", "action__contrat")
+    search_fields = ("libelle", "action__intitule")

@@ -46,3 +46,9 @@ class BilanRubriqueAdmin(admin.ModelAdmin):
     list_display = ("intitule", "bilan", "action")
     search_fields = ("intitule", "texte")
     inlines = [BilanChiffreInline]
+
+
+@admin.register(BilanChiffre)
+class BilanChiffreAdmin(admin.ModelAdmin):
+    list_display = ("libelle", "valeur", "rubrique")
+    search_fields = ("libelle",)
