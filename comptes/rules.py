@@ -30,8 +30,29 @@ def a_role(*roles):
     return predicat
 
 
+@rules.predicate
+def est_de_la_collectivite(user, objet):
+    """L'utilisateur appartient à la collectivité qui porte le contrat."""
+    profil = getattr(user, "profil", None)
+    return objet is not None and profil is not None and profil.organisation_id == _contrat(objet).collectivite_id
+
+
+@rules.predicate
+def est_de_l_etat(user):
+    profil = getattr(user, "profil", None)
+    return profil is not None and profil.organisation.est_etat
+
+
 est_administrateur = a_role(Role.ADMINISTRATEUR)
+agent_collectivite = a_role(Role.AGENT_COLLECTIVITE) & est_de_la_collectivite
+agent_etat = a_role(Role.AGENT_ETAT) & est_de_l_etat
 
 rules.add_perm("contrats.voir_contrat", est_partie)
 rules.add_perm("contrats.voir_coherence", est_partie)
+rules.add_perm("contrats.voir_historique", est_partie)
 rules.add_perm("finances.modifier_budget", est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER))
+# Saisie des valeurs et récits : la collectivité ; validation, renvoi et réouverture : l'État.
+rules.add_perm("indicateurs.saisir", est_partie & (est_administrateur | agent_collectivite))
+rules.add_perm("indicateurs.soumettre", est_partie & (est_administrateur | agent_collectivite))
+rules.add_perm("indicateurs.valider", est_partie & (est_administrateur | agent_etat))
+rules.add_perm("indicateurs.definir_cible", est_partie & (est_administrateur | agent_etat | agent_collectivite))

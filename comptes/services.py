@@ -4,7 +4,7 @@ from django.db import transaction
 from comptes.enums import Role
 from comptes.models import Profil
 from contrats.enums import TypeOrganisation
-from contrats.models import Organisation
+from contrats.models import Contrat, Organisation, PartenaireAssocie
 
 MOT_DE_PASSE_DEMO = "solidarites-demo"
 
@@ -15,8 +15,11 @@ COMPTES_DEMO = {
     "metropole": ("dijon-metropole", Role.AGENT_COLLECTIVITE, False),
     "finances": ("dijon-metropole", Role.FINANCIER, False),
     "secretariat": ("dijon-metropole", Role.SECRETARIAT, False),
+    "lecteur": ("mpdm", Role.LECTEUR, False),
     "autre-territoire": ("grand-besancon-metropole", Role.AGENT_COLLECTIVITE, False),
 }
+# Le partenaire principal de l'action 1 du CLS, associé au suivi en lecture seule (démonstration).
+PARTENAIRES_ASSOCIES_DEMO = {"dijon-cls-2024-2027": ["mpdm"]}
 
 
 @transaction.atomic
@@ -26,6 +29,13 @@ def comptes_demo_creer(*, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> list:
         slug="grand-besancon-metropole",
         defaults={"nom": "Grand Besançon Métropole", "type": TypeOrganisation.METROPOLE, "departement": "25"},
     )
+    Organisation.objects.get_or_create(
+        slug="mpdm", defaults={"nom": "Médiation Prévention Dijon Métropole", "type": TypeOrganisation.ASSOCIATION}
+    )
+    for slug, organisations in PARTENAIRES_ASSOCIES_DEMO.items():
+        for contrat in Contrat.objects.filter(slug=slug):
+            for organisation in Organisation.objects.filter(slug__in=organisations):
+                PartenaireAssocie.objects.get_or_create(contrat=contrat, organisation=organisation)
     User = get_user_model()
     utilisateurs = []
     for identifiant, (slug, role, superuser) in COMPTES_DEMO.items():

@@ -6,8 +6,10 @@ from contrats.models import (
     Axe,
     Contrat,
     Deliberation,
+    Echeance,
     InstanceGouvernance,
     Organisation,
+    PartenaireAssocie,
     Quartier,
     Signataire,
     SousAxe,
@@ -54,6 +56,17 @@ class ActionInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class EcheanceInline(admin.TabularInline):
+    model = Echeance
+    extra = 0
+
+
+class PartenaireAssocieInline(admin.TabularInline):
+    model = PartenaireAssocie
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
 class MontantAnnonceInline(admin.TabularInline):
     model = MontantAnnonce
     extra = 0
@@ -65,7 +78,15 @@ class ContratAdmin(SimpleHistoryAdmin):
     list_filter = ("type", "departement")
     search_fields = ("titre", "slug", "collectivite__nom")
     prepopulated_fields = {"slug": ("titre",)}
-    inlines = [SignataireInline, VisaInline, AxeInline, ActionInline, MontantAnnonceInline]
+    inlines = [
+        SignataireInline,
+        PartenaireAssocieInline,
+        VisaInline,
+        AxeInline,
+        ActionInline,
+        MontantAnnonceInline,
+        EcheanceInline,
+    ]
 
 
 class SousAxeInline(admin.TabularInline):
@@ -122,3 +143,18 @@ class DeliberationAdmin(SimpleHistoryAdmin):
     list_filter = ("organe", "organisation")
     search_fields = ("objet", "expose")
     date_hierarchy = "date"
+
+
+@admin.register(Echeance)
+class EcheanceAdmin(SimpleHistoryAdmin):
+    list_display = ("libelle", "contrat", "date", "realisee_le")
+    list_filter = ("type", "contrat")
+    search_fields = ("libelle",)
+    date_hierarchy = "date"
+
+
+@admin.register(PartenaireAssocie)
+class PartenaireAssocieAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "contrat")
+    list_filter = ("contrat",)
+    autocomplete_fields = ("organisation",)

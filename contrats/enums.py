@@ -39,3 +39,11 @@ class Organe(models.TextChoices):
 class CategorieQuartier(models.TextChoices):
     PRIORITAIRE = "prioritaire", "Quartier prioritaire"
     VEILLE = "veille", "Quartier de veille"
+
+
+class TypeEcheance(models.TextChoices):
+    VALEURS_ANNUELLES = "valeurs_annuelles", "Valeurs annuelles des indicateurs"
+    RAPPORT_ANNUEL = "rapport_annuel", "Rapport annuel d'avancement"
+    RAPPORT_MI_PARCOURS = "rapport_mi_parcours", "Rapport d'exécution à mi-parcours"
+    EVALUATION_NATIONALE = "evaluation_nationale", "Évaluation nationale à mi-parcours"
+    AUTRE = "autre", "Autre"

@@ -9,6 +9,7 @@ from contrats.enums import (
     Organe,
     RoleSignataire,
     TypeContrat,
+    TypeEcheance,
     TypeOrganisation,
 )
 
@@ -49,7 +50,7 @@ class ContratQuerySet(models.QuerySet):
         if profil.role == Role.ADMINISTRATEUR:
             return self
         organisation = profil.organisation
-        partie = Q(signataires__organisation=organisation)
+        partie = Q(signataires__organisation=organisation) | Q(partenaires_associes__organisation=organisation)
         if organisation.est_etat and organisation.departement:
             partie |= Q(departement=organisation.departement, signataires__role=RoleSignataire.ETAT)
         return self.filter(pk__in=self.filter(partie).values("pk"))
@@ -358,3 +359,58 @@ class Deliberation(models.Model):
     @property
     def votants(self) -> int:
         return self.presents + self.procurations
+
+
+class PartenaireAssocie(models.Model):
+    """Organisation associée au suivi du contrat sans l'avoir signé : elle le lit, sans rien modifier."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="partenaires_associes")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="associations")
+
+    class Meta:
+        verbose_name = "partenaire associé"
+        verbose_name_plural = "partenaires associés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "organisation"],
+                name="partenaire_associe_unique",
+                violation_error_message="Cette organisation est déjà associée au contrat.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.contrat})"
+
+
+class EcheanceQuerySet(models.QuerySet):
+    def des_contrats(self, contrats):
+        return self.filter(contrat__in=contrats).select_related("contrat").order_by("date", "contrat__titre")
+
+
+class Echeance(models.Model):
+    """Une date du calendrier de compte rendu du contrat (modifiable par contrat)."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="echeances")
+    type = models.CharField(max_length=30, choices=TypeEcheance.choices)
+    annee = models.PositiveSmallIntegerField("année concernée", null=True, blank=True)
+    libelle = models.CharField("libellé", max_length=255)
+    date = models.DateField("à rendre au plus tard le")
+    realisee_le = models.DateField("réalisée le", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = EcheanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contrat", "date"]
+        verbose_name = "échéance"
+        verbose_name_plural = "échéances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "type", "annee"],
+                name="echeance_unique",
+                violation_error_message="Cette échéance existe déjà pour le contrat.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.libelle} – {self.date:%d/%m/%Y}"

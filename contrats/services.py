@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actions.models import Action, Jalon
+from contrats.enums import TypeContrat, TypeEcheance
 from contrats.models import (
     Axe,
     Contrat,
     Deliberation,
+    Echeance,
     InstanceGouvernance,
     Organisation,
     Quartier,
@@ -79,7 +81,44 @@ def contrat_charger(*, donnees: dict) -> Contrat | None:
         _deliberation(contrat, delib, rang)
 
     budget_verifier_regles(contrat=contrat)
+    echeances_par_defaut_creer(contrat=contrat)
     return contrat
+
+
+def echeances_par_defaut_creer(*, contrat: Contrat) -> list[Echeance]:
+    """Le calendrier de compte rendu prévu par le contrat ; les dates restent modifiables ensuite (admin)."""
+    prevues = []
+    if contrat.type == TypeContrat.CLS:
+        # Art. 2.3 : valeurs annuelles et rapport succinct ; rapport à mi-parcours 2024-2025 au plus tard le 31/03/2026.
+        for annee in contrat.annees:
+            prevues.append(
+                (TypeEcheance.VALEURS_ANNUELLES, annee, f"Valeurs des indicateurs et rapport succinct {annee}",
+                 datetime.date(annee + 1, 3, 31))
+            )  # fmt: skip
+        if contrat.annee_debut + 1 <= contrat.annee_fin:
+            mi_parcours = contrat.annee_debut + 1
+            prevues.append(
+                (TypeEcheance.RAPPORT_MI_PARCOURS, mi_parcours,
+                 f"Rapport d'exécution à mi-parcours {contrat.annee_debut}-{mi_parcours}, transmis au préfet",
+                 datetime.date(mi_parcours + 1, 3, 31))
+            )  # fmt: skip
+            prevues.append(
+                (TypeEcheance.EVALUATION_NATIONALE, mi_parcours, "Évaluation nationale à mi-parcours des contrats",
+                 datetime.date(mi_parcours + 1, 6, 30))
+            )  # fmt: skip
+    elif contrat.type == TypeContrat.CALPAE:
+        # Art. 2.4 : rapport d'exécution au plus tard le 31 mars de l'exercice suivant.
+        for annee in contrat.annees:
+            prevues.append(
+                (TypeEcheance.RAPPORT_ANNUEL, annee, f"Rapport d'exécution {annee}", datetime.date(annee + 1, 3, 31))
+            )
+    echeances = []
+    for type_, annee, libelle, date in prevues:
+        echeance, _ = Echeance.objects.get_or_create(
+            contrat=contrat, type=type_, annee=annee, defaults={"libelle": libelle, "date": date}
+        )
+        echeances.append(echeance)
+    return echeances
 
 
 def _contrat(donnees: dict) -> Contrat:

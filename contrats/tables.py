@@ -14,6 +14,19 @@ class TableBase(tables.Table):
         per_page = 25
 
 
+class HistoriqueTable(TableBase):
+    date = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Date")
+    utilisateur = tables.Column(verbose_name="Par")
+    objet = tables.Column(verbose_name="Objet")
+    champ = tables.Column(verbose_name="Champ")
+    avant = tables.Column(verbose_name="Avant")
+    apres = tables.Column(verbose_name="Après")
+    motif = tables.Column(verbose_name="Motif", default="")
+
+    class Meta(TableBase.Meta):
+        empty_text = "Aucune modification enregistrée."
+
+
 class ContratTable(TableBase):
     titre = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name="Contrat")
     type = tables.Column(verbose_name="Type")

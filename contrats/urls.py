@@ -10,4 +10,6 @@ urlpatterns = [
     path("<slug:slug>/coherence/", views.contrat_coherence, name="coherence"),
     path("<slug:slug>/actions/<str:numero>/", views.action_detail, name="action"),
     path("<slug:slug>/budget/<int:annee>/", views.budget_annee_modifier, name="budget_annee"),
+    path("<slug:slug>/historique/", views.historique, name="historique"),
+    path("<slug:slug>/historique.xlsx", views.historique_xlsx, name="historique_xlsx"),
 ]

@@ -2,19 +2,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from actions.models import Action
 from contrats import coherence
+from contrats.enums import TypeEcheance
+from contrats.excel import reponse_xlsx
+from contrats.exports import classeur_historique
 from contrats.filters import ContratFilter
-from contrats.models import Contrat, Deliberation
-from contrats.tables import ContratTable
+from contrats.historique import historique_contrat
+from contrats.models import Contrat, Deliberation, Echeance
+from contrats.tables import ContratTable, HistoriqueTable
 from finances.forms import BudgetAnneeForm
 from finances.models import LigneBudgetaire
 from finances.services import budget_annee_enregistrer
 from finances.tableaux import tableau_budgetaire
-from indicateurs.models import Bilan
+from indicateurs.enums import StatutSuivi
+from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
 
 
@@ -117,3 +123,62 @@ def budget_annee_modifier(request, slug, annee):
     if request.method == "POST" and not form.is_valid():
         messages.error(request, "Le budget n'a pas été enregistré : corrigez les erreurs signalées.")
     return render(request, "finances/budget_annee.html", {"contrat": contrat, "annee": annee, "form": form})
+
+
+def accueil(request):
+    """Ce qui est dû, ce qui est en retard, ce qui attend l'action de l'utilisateur, sur ses contrats."""
+    contrats = list(Contrat.objects.visibles_par(request.user).avec_collectivite())
+    aujourd_hui = timezone.localdate()
+    suivis = {(s.contrat_id, s.annee): s for s in SuiviAnnuel.objects.filter(contrat__in=contrats)}
+    echeances = []
+    for echeance in Echeance.objects.des_contrats(contrats):
+        suivi = suivis.get((echeance.contrat_id, echeance.annee))
+        faite = echeance.realisee_le is not None or (
+            echeance.type == TypeEcheance.VALEURS_ANNUELLES
+            and suivi is not None
+            and suivi.statut == StatutSuivi.VALIDE
+        )
+        echeance.faite = faite
+        echeance.en_retard = not faite and echeance.date < aujourd_hui
+        echeance.suivi = suivi
+        echeances.append(echeance)
+
+    peut_saisir = {c.pk for c in contrats if request.user.has_perm("indicateurs.saisir", c)}
+    peut_valider = {c.pk for c in contrats if request.user.has_perm("indicateurs.valider", c)}
+    a_faire = []
+    for contrat in contrats:
+        for annee in contrat.annees:
+            if annee > aujourd_hui.year:
+                continue
+            suivi = suivis.get((contrat.pk, annee))
+            statut = suivi.statut if suivi else StatutSuivi.BROUILLON
+            if contrat.pk in peut_valider and statut == StatutSuivi.SOUMIS:
+                a_faire.append((contrat, annee, "Valider ou renvoyer les valeurs soumises", suivi))
+            if contrat.pk in peut_saisir and statut in (StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER):
+                libelle = (
+                    "Corriger les valeurs renvoyées" if statut == StatutSuivi.A_CORRIGER else "Saisir et soumettre"
+                )
+                a_faire.append((contrat, annee, libelle, suivi))
+    return render(
+        request,
+        "contrats/accueil.html",
+        {
+            "a_faire": a_faire,
+            "en_retard": [e for e in echeances if e.en_retard],
+            "a_venir": [e for e in echeances if not e.faite and not e.en_retard],
+            "faites": [e for e in echeances if e.faite],
+            "aujourd_hui": aujourd_hui,
+        },
+    )
+
+
+def historique(request, slug):
+    contrat = contrat_visible(request, slug)
+    table = HistoriqueTable(historique_contrat(contrat))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "contrats/historique.html", {"contrat": contrat, "table": table})
+
+
+def historique_xlsx(request, slug):
+    contrat = contrat_visible(request, slug)
+    return reponse_xlsx(classeur_historique(contrat), f"{contrat.slug}-historique.xlsx")

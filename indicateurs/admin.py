@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicateurs.models import Bilan, BilanChiffre, BilanRubrique, Cible, Indicateur
+from indicateurs.models import (
+    Bilan,
+    BilanChiffre,
+    BilanRubrique,
+    Cible,
+    Indicateur,
+    Realisation,
+    RecitAction,
+    SuiviAnnuel,
+)
 
 
 class CibleInline(admin.TabularInline):
@@ -52,3 +61,24 @@ class BilanRubriqueAdmin(admin.ModelAdmin):
 class BilanChiffreAdmin(admin.ModelAdmin):
     list_display = ("libelle", "valeur", "rubrique")
     search_fields = ("libelle",)
+
+
+@admin.register(SuiviAnnuel)
+class SuiviAnnuelAdmin(SimpleHistoryAdmin):
+    list_display = ("contrat", "annee", "statut", "version", "statut_par", "statut_le")
+    list_filter = ("statut", "annee", "contrat")
+    readonly_fields = ("version", "modifie_par", "modifie_le", "statut_par", "statut_le")
+
+
+@admin.register(Realisation)
+class RealisationAdmin(SimpleHistoryAdmin):
+    list_display = ("indicateur", "annee", "valeur")
+    list_filter = ("annee", "indicateur__action__contrat")
+    search_fields = ("indicateur__libelle", "commentaire")
+
+
+@admin.register(RecitAction)
+class RecitActionAdmin(SimpleHistoryAdmin):
+    list_display = ("action", "annee")
+    list_filter = ("annee", "action__contrat")
+    search_fields = ("action__intitule", "resultats")

@@ -4,3 +4,15 @@ from django.db import models
 class Portee(models.TextChoices):
     LOCAL = "local", "Local"
     NATIONAL = "national", "National"
+
+
+class StatutSuivi(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    SOUMIS = "soumis", "Soumis"
+    VALIDE = "valide", "Validé"
+    A_CORRIGER = "a_corriger", "À corriger"
+
+
+class SourceCible(models.TextChoices):
+    AVENANT = "avenant", "Avenant"
+    DIALOGUE_DE_GESTION = "dialogue_de_gestion", "Dialogue de gestion"

@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from indicateurs.enums import Portee
+from indicateurs.enums import Portee, StatutSuivi
 
 
 class IndicateurQuerySet(models.QuerySet):
@@ -22,6 +23,9 @@ class Indicateur(models.Model):
     libelle = models.CharField("libellé", max_length=500)
     unite = models.CharField("unité", max_length=100, blank=True)
     portee = models.CharField("portée", max_length=10, choices=Portee.choices, default=Portee.LOCAL)
+    decimales = models.PositiveSmallIntegerField(
+        "décimales admises", default=0, help_text="0 pour un comptage (personnes, participations)."
+    )
     t0 = models.DecimalField(
         "situation T0", max_digits=14, decimal_places=2, null=True, blank=True, help_text="Vide = nd (non défini)."
     )
@@ -173,3 +177,128 @@ class BilanChiffre(models.Model):
 
     def __str__(self):
         return f"{self.valeur} {self.libelle}"
+
+
+class SuiviAnnuelQuerySet(models.QuerySet):
+    def du_contrat(self, contrat):
+        return self.filter(contrat=contrat).select_related("statut_par")
+
+
+class SuiviAnnuel(models.Model):
+    """Le circuit de validation d'une année de suivi d'un contrat : brouillon → soumis → validé / à corriger.
+
+    `version` s'incrémente à chaque enregistrement : deux saisies concurrentes ne s'écrasent jamais."""
+
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="suivis")
+    annee = models.PositiveSmallIntegerField("année")
+    statut = models.CharField(max_length=20, choices=StatutSuivi.choices, default=StatutSuivi.BROUILLON)
+    version = models.PositiveIntegerField(default=1)
+    motif = models.TextField("motif du dernier changement de statut", blank=True)
+    statut_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    statut_le = models.DateTimeField("statut changé le", null=True, blank=True)
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    modifie_le = models.DateTimeField("dernier enregistrement le", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = SuiviAnnuelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contrat", "annee"]
+        verbose_name = "suivi annuel"
+        verbose_name_plural = "suivis annuels"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "annee"], name="suivi_unique", violation_error_message="Ce suivi existe déjà."
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut=StatutSuivi.A_CORRIGER) | ~Q(motif=""),
+                name="suivi_a_corriger_motive",
+                violation_error_message="Un renvoi pour correction doit être motivé.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Suivi {self.annee} – {self.contrat} ({self.get_statut_display()})"
+
+    def clean(self):
+        if self.contrat_id and self.annee and not self.contrat.contient_annee(self.annee):
+            raise ValidationError(
+                {"annee": f"L'année {self.annee} est hors de la période du contrat ({self.contrat.periode})."}
+            )
+
+    @property
+    def verrouille(self) -> bool:
+        return self.statut == StatutSuivi.VALIDE
+
+    @property
+    def modifiable(self) -> bool:
+        return self.statut in (StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER)
+
+
+class Realisation(models.Model):
+    """Valeur atteinte par un indicateur une année donnée."""
+
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="realisations")
+    annee = models.PositiveSmallIntegerField("année")
+    valeur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    commentaire = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicateur", "annee"]
+        verbose_name = "réalisation"
+        verbose_name_plural = "réalisations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicateur", "annee"],
+                name="realisation_unique",
+                violation_error_message="Une seule valeur par indicateur et par année.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valeur__gte=0) | Q(valeur__isnull=True),
+                name="realisation_positive",
+                violation_error_message="Une valeur atteinte ne peut pas être négative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicateur} – {self.annee} : {self.valeur}"
+
+    def clean(self):
+        if self.indicateur_id and self.annee:
+            contrat = self.indicateur.action.contrat
+            if not contrat.contient_annee(self.annee):
+                raise ValidationError(
+                    {"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."}
+                )
+
+
+class RecitAction(models.Model):
+    """Le récit annuel d'une action : il nourrit le rapport annuel et le rapport à mi-parcours."""
+
+    action = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="recits")
+    annee = models.PositiveSmallIntegerField("année")
+    resultats = models.TextField("résultats obtenus", blank=True)
+    difficultes = models.TextField("difficultés", blank=True)
+    perspectives = models.TextField(blank=True)
+    impact_social = models.TextField("impact social", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "annee"]
+        verbose_name = "récit annuel d'action"
+        verbose_name_plural = "récits annuels d'action"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "annee"], name="recit_unique", violation_error_message="Ce récit existe déjà."
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.action} – {self.annee}"

@@ -28,3 +28,8 @@ def cible(c):
     if c is None:
         return "—"
     return "nd" if c.nd else formats.nombre(c.valeur)
+
+
+@register.filter
+def get_item(dictionnaire, cle):
+    return dictionnaire.get(cle)

@@ -1,0 +1,132 @@
+from django import forms
+
+from contrats.formats import lire_nombre, nombre
+from indicateurs.enums import SourceCible
+from indicateurs.services import CHAMPS_RECIT, Valeur
+
+LIBELLES_RECIT = {
+    "resultats": "Résultats obtenus",
+    "difficultes": "Difficultés",
+    "perspectives": "Perspectives",
+    "impact_social": "Impact social",
+}
+
+
+class ValeurField(forms.Field):
+    """Valeur d'indicateur à la française : « 1 234 » ; « 1 234,5 » si l'indicateur admet des décimales."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, decimales=0, unite="", **kwargs):
+        self.decimales = decimales
+        self.unite = unite
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "maxlength": "30", "class": "form-control form-control-sm text-end"}
+        )
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return nombre(value)
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        libelle = "nombre entier" if self.decimales == 0 else "nombre"
+        try:
+            return lire_nombre(str(value), decimales=self.decimales, libelle="nombre")
+        except forms.ValidationError as erreur:
+            if erreur.code == "decimales" and self.decimales == 0:
+                raise forms.ValidationError(
+                    f"Un {libelle} est attendu ({self.unite or 'comptage'}) : pas de décimales.", code="decimales"
+                ) from erreur
+            raise
+
+
+class GrilleSaisieForm(forms.Form):
+    """La grille d'une année : valeur et commentaire de chaque indicateur, récit de chaque action, d'un bloc."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, actions, indicateurs, realisations, recits, lecture_seule=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+        self.indicateurs = indicateurs
+        self.lecture_seule = lecture_seule
+        for indicateur in indicateurs:
+            realisation = realisations.get(indicateur.pk)
+            self.fields[f"v{indicateur.pk}"] = ValeurField(
+                required=False,
+                decimales=indicateur.decimales,
+                unite=indicateur.unite,
+                label=f"Valeur – {indicateur.libelle}",
+                initial=realisation.valeur if realisation else None,
+                show_hidden_initial=True,
+            )
+            self.fields[f"c{indicateur.pk}"] = forms.CharField(
+                required=False,
+                max_length=2000,
+                label=f"Commentaire – {indicateur.libelle}",
+                initial=realisation.commentaire if realisation else "",
+                show_hidden_initial=True,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+        for action in actions:
+            recit = recits.get(action.pk)
+            for champ in CHAMPS_RECIT:
+                self.fields[f"r{action.pk}_{champ}"] = forms.CharField(
+                    required=False,
+                    max_length=10000,
+                    label=f"{LIBELLES_RECIT[champ]} – action {action.numero}",
+                    initial=getattr(recit, champ) if recit else "",
+                    show_hidden_initial=True,
+                    widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+                )
+        if lecture_seule:
+            for nom, champ in self.fields.items():
+                if nom != "version":
+                    champ.disabled = True
+
+    def valeurs(self) -> dict:
+        return {
+            i: Valeur(self.cleaned_data[f"v{i.pk}"], self.cleaned_data[f"c{i.pk}"].strip()) for i in self.indicateurs
+        }
+
+    def recits(self) -> dict:
+        return {a: {c: self.cleaned_data[f"r{a.pk}_{c}"].strip() for c in CHAMPS_RECIT} for a in self.actions}
+
+    def par_action(self):
+        """Pour le gabarit : chaque action avec ses indicateurs (champ valeur, champ commentaire) et son récit."""
+        indicateurs = {}
+        for indicateur in self.indicateurs:
+            indicateurs.setdefault(indicateur.action_id, []).append(
+                (indicateur, self[f"v{indicateur.pk}"], self[f"c{indicateur.pk}"])
+            )
+        return [
+            (action, indicateurs.get(action.pk, []), [self[f"r{action.pk}_{c}"] for c in CHAMPS_RECIT])
+            for action in self.actions
+        ]
+
+
+class StatutForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    transition = forms.ChoiceField(choices=[(t, t) for t in ("soumettre", "valider", "renvoyer", "rouvrir")])
+    motif = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Motif",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class CibleForm(forms.Form):
+    valeur = ValeurField(label="Valeur cible", decimales=2)
+    source = forms.ChoiceField(
+        label="Fixée par", choices=SourceCible.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    justification = forms.CharField(
+        label="Justification (référence de l'avenant ou du compte rendu du dialogue de gestion)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from indicateurs import views
+
+app_name = "indicateurs"
+
+urlpatterns = [
+    path("suivi/<int:annee>/", views.grille, name="grille"),
+    path("suivi/<int:annee>/statut/", views.statut, name="statut"),
+    path("indicateurs/<int:pk>/", views.indicateur_detail, name="detail"),
+    path("indicateurs/<int:pk>/cibles/<int:annee>/", views.cible_fixer, name="cible"),
+]

@@ -1,0 +1,230 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from actions.models import Action
+from contrats.formats import nombre
+from contrats.historique import historique_indicateur
+from contrats.views import annee_du_contrat, contrat_visible
+from indicateurs.forms import LIBELLES_RECIT, CibleForm, GrilleSaisieForm, StatutForm
+from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
+from indicateurs.services import (
+    CHAMPS_RECIT,
+    ConflitEdition,
+    cible_definir,
+    saisie_enregistrer,
+    suivi_changer_statut,
+    suivi_obtenir,
+)
+
+
+def _suivi_lu(contrat, annee) -> SuiviAnnuel:
+    """Le suivi de l'année, sans l'écrire en base tant que personne n'a rien enregistré."""
+    return SuiviAnnuel.objects.du_contrat(contrat).filter(annee=annee).first() or SuiviAnnuel(
+        contrat=contrat, annee=annee
+    )
+
+
+def _donnees_annee(contrat, annee):
+    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
+    indicateurs = list(Indicateur.objects.du_contrat(contrat))
+    realisations = {
+        r.indicateur_id: r for r in Realisation.objects.filter(indicateur__action__contrat=contrat, annee=annee)
+    }
+    recits = {r.action_id: r for r in RecitAction.objects.filter(action__contrat=contrat, annee=annee)}
+    return actions, indicateurs, realisations, recits
+
+
+def _affiche(valeur) -> str:
+    if valeur in (None, ""):
+        return "vide"
+    return nombre(valeur) if not isinstance(valeur, str) else f"« {valeur} »"
+
+
+def _changements_concurrents(form, indicateurs, actions, realisations, recits) -> list[str]:
+    """Ce que l'autre personne a changé depuis que l'utilisateur a ouvert la page (valeurs lues → valeurs actuelles)."""
+    changements = []
+    for indicateur in indicateurs:
+        actuelle = realisations.get(indicateur.pk)
+        for prefixe, attribut in (("v", "valeur"), ("c", "commentaire")):
+            champ = form.fields[f"{prefixe}{indicateur.pk}"]
+            lue = (
+                champ.to_python(form.data.get(f"initial-{prefixe}{indicateur.pk}"))
+                if prefixe == "v"
+                else (form.data.get(f"initial-c{indicateur.pk}", ""))
+            )
+            maintenant = getattr(actuelle, attribut) if actuelle else (None if prefixe == "v" else "")
+            if (lue or None) != (maintenant or None):
+                quoi = "valeur" if prefixe == "v" else "commentaire"
+                changements.append(f"{indicateur.libelle} ({quoi}) : {_affiche(lue)} → {_affiche(maintenant)}")
+    for action in actions:
+        actuel = recits.get(action.pk)
+        for champ in CHAMPS_RECIT:
+            lue = form.data.get(f"initial-r{action.pk}_{champ}", "")
+            maintenant = getattr(actuel, champ) if actuel else ""
+            if lue != maintenant:
+                changements.append(f"Action {action.numero} – {LIBELLES_RECIT[champ].lower()} : texte modifié")
+    return changements
+
+
+def _rebaser(form, version, realisations, recits) -> QueryDict:
+    """Garde la saisie de l'utilisateur, mais sur la version et les valeurs actuelles : rien n'est perdu."""
+    donnees = form.data.copy()
+    donnees["version"] = version
+    for indicateur in form.indicateurs:
+        actuelle = realisations.get(indicateur.pk)
+        donnees[f"initial-v{indicateur.pk}"] = (
+            nombre(actuelle.valeur) if actuelle and actuelle.valeur is not None else ""
+        )
+        donnees[f"initial-c{indicateur.pk}"] = actuelle.commentaire if actuelle else ""
+    for action in form.actions:
+        actuel = recits.get(action.pk)
+        for champ in CHAMPS_RECIT:
+            donnees[f"initial-r{action.pk}_{champ}"] = getattr(actuel, champ) if actuel else ""
+    return donnees
+
+
+def grille(request, slug, annee):
+    contrat = contrat_visible(request, slug)
+    annee = annee_du_contrat(contrat, annee)
+    suivi = _suivi_lu(contrat, annee)
+    peut_saisir = request.user.has_perm("indicateurs.saisir", contrat)
+    actions, indicateurs, realisations, recits = _donnees_annee(contrat, annee)
+    kwargs = {"actions": actions, "indicateurs": indicateurs, "realisations": realisations, "recits": recits}
+    changements = []
+
+    if request.method == "POST":
+        if not peut_saisir:
+            raise PermissionDenied("Seuls les agents de la collectivité saisissent les valeurs.")
+        form = GrilleSaisieForm(request.POST, **kwargs)
+        if not suivi.modifiable:
+            messages.error(request, "Rien n'a été enregistré : l'année n'est plus modifiable.")
+        elif form.is_valid():
+            try:
+                suivi = suivi_obtenir(contrat=contrat, annee=annee)
+                nb = saisie_enregistrer(
+                    user=request.user,
+                    suivi=suivi,
+                    version=form.cleaned_data["version"],
+                    valeurs=form.valeurs(),
+                    recits=form.recits(),
+                )
+            except ConflitEdition as conflit:
+                _, _, realisations, recits = _donnees_annee(contrat, annee)
+                changements = _changements_concurrents(form, indicateurs, actions, realisations, recits)
+                messages.error(request, conflit.messages[0])
+                suivi = conflit.suivi
+                form = GrilleSaisieForm(
+                    _rebaser(form, suivi.version, realisations, recits),
+                    **(kwargs | {"realisations": realisations, "recits": recits}),
+                )
+            except ValidationError as erreur:
+                messages.error(request, " ".join(erreur.messages))
+            else:
+                messages.success(request, f"Saisie {annee} enregistrée : {nb} modification(s).")
+                return redirect(reverse("indicateurs:grille", args=[contrat.slug, annee]))
+        else:
+            messages.error(request, "Rien n'a été enregistré : corrigez les champs signalés.")
+    else:
+        form = GrilleSaisieForm(
+            initial={"version": suivi.version}, lecture_seule=not (peut_saisir and suivi.modifiable), **kwargs
+        )
+
+    cibles = {}
+    for indicateur in indicateurs:
+        for cible in indicateur.cibles.all():
+            if cible.annee == annee:
+                cibles[indicateur.pk] = cible
+    return render(
+        request,
+        "indicateurs/grille.html",
+        {
+            "contrat": contrat,
+            "annee": annee,
+            "suivi": suivi,
+            "form": form,
+            "cibles": cibles,
+            "peut_saisir": peut_saisir and suivi.modifiable,
+            "peut_soumettre": request.user.has_perm("indicateurs.soumettre", contrat) and suivi.modifiable,
+            "peut_valider": request.user.has_perm("indicateurs.valider", contrat),
+            "changements": changements,
+            "statut_form": StatutForm(initial={"version": suivi.version}),
+        },
+    )
+
+
+@require_POST
+def statut(request, slug, annee):
+    contrat = contrat_visible(request, slug)
+    annee = annee_du_contrat(contrat, annee)
+    form = StatutForm(request.POST)
+    url = reverse("indicateurs:grille", args=[contrat.slug, annee])
+    if not form.is_valid():
+        messages.error(request, "Demande incomplète : rien n'a changé.")
+        return redirect(url)
+    transition = form.cleaned_data["transition"]
+    permission = "indicateurs.soumettre" if transition == "soumettre" else "indicateurs.valider"
+    if not request.user.has_perm(permission, contrat):
+        raise PermissionDenied("Vous n'avez pas le droit d'effectuer ce changement de statut.")
+    try:
+        suivi = suivi_changer_statut(
+            user=request.user,
+            suivi=suivi_obtenir(contrat=contrat, annee=annee),
+            version=form.cleaned_data["version"],
+            transition=transition,
+            motif=form.cleaned_data["motif"],
+        )
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages) + " Rien n'a changé.")
+    else:
+        messages.success(request, f"Année {annee} : {suivi.get_statut_display().lower()}.")
+    return redirect(url)
+
+
+def indicateur_detail(request, slug, pk):
+    contrat = contrat_visible(request, slug)
+    indicateur = get_object_or_404(Indicateur.objects.du_contrat(contrat), pk=pk)
+    realisations = {r.annee: r for r in indicateur.realisations.all()}
+    cibles = {c.annee: c for c in indicateur.cibles.all()}
+    return render(
+        request,
+        "indicateurs/detail.html",
+        {
+            "contrat": contrat,
+            "indicateur": indicateur,
+            "annees": [(a, cibles.get(a), realisations.get(a)) for a in contrat.annees],
+            "historique": historique_indicateur(indicateur),
+            "peut_definir_cible": request.user.has_perm("indicateurs.definir_cible", contrat),
+            "cible_form": CibleForm(),
+        },
+    )
+
+
+@require_POST
+def cible_fixer(request, slug, pk, annee):
+    contrat = contrat_visible(request, slug)
+    indicateur = get_object_or_404(Indicateur.objects.du_contrat(contrat), pk=pk)
+    annee = annee_du_contrat(contrat, annee)
+    if not request.user.has_perm("indicateurs.definir_cible", contrat):
+        raise PermissionDenied("Vous n'avez pas le droit de fixer une cible.")
+    cible = Cible.objects.filter(indicateur=indicateur, annee=annee).first() or Cible(
+        indicateur=indicateur, annee=annee
+    )
+    form = CibleForm(request.POST)
+    form.fields["valeur"].decimales = indicateur.decimales
+    form.fields["valeur"].unite = indicateur.unite
+    url = reverse("indicateurs:detail", args=[contrat.slug, indicateur.pk])
+    if not form.is_valid():
+        erreurs = " ".join(e for liste in form.errors.values() for e in liste)
+        messages.error(request, f"Cible {annee} non enregistrée : {erreurs}")
+        return redirect(url)
+    try:
+        cible_definir(user=request.user, cible=cible, **form.cleaned_data)
+    except ValidationError as erreur:
+        messages.error(request, f"Cible {annee} non enregistrée : {' '.join(erreur.messages)}")
+    else:
+        messages.success(request, f"Cible {annee} fixée à {nombre(cible.valeur)}.")
+    return redirect(url)
