@@ -89,7 +89,7 @@ def echeances_par_defaut_creer(*, contrat: Contrat) -> list[Echeance]:
     """Le calendrier de compte rendu prévu par le contrat ; les dates restent modifiables ensuite (admin)."""
     prevues = []
     if contrat.type == TypeContrat.CLS:
-        # Art. 2.3 : valeurs annuelles et rapport succinct ; rapport à mi-parcours 2024-2025 au plus tard le 31/03/2026.
+        # Art. 2.3 : valeurs annuelles et rapport succinct ; rapport à mi-parcours au plus tard le 31/03/2026.
         for annee in contrat.annees:
             prevues.append(
                 (TypeEcheance.VALEURS_ANNUELLES, annee, f"Valeurs des indicateurs et rapport succinct {annee}",

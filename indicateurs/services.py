@@ -151,7 +151,8 @@ def suivi_changer_statut(*, user, suivi: SuiviAnnuel, version: int, transition: 
     depart, arrivee = TRANSITIONS[transition]
     if suivi.statut not in depart:
         raise ValidationError(
-            f"L'année {suivi.annee} est « {suivi.get_statut_display()} » : elle ne peut pas être {LIBELLES[transition]}."
+            f"L'année {suivi.annee} est « {suivi.get_statut_display()} » : "
+            f"elle ne peut pas être {LIBELLES[transition]}."
         )
     motif = (motif or "").strip()
     if transition in MOTIF_OBLIGATOIRE and not motif:
@@ -175,7 +176,7 @@ def suivi_changer_statut(*, user, suivi: SuiviAnnuel, version: int, transition: 
 
 @transaction.atomic
 def cible_definir(*, user, cible: Cible, valeur: Decimal, source: str, justification: str) -> Cible:
-    """Fixe une cible restée « nd » (ou la corrige) : changement tracé, justifié par un avenant ou le dialogue de gestion."""
+    """Fixe une cible restée « nd » (ou la corrige) : changement tracé, justifié par avenant ou dialogue de gestion."""
     justification = (justification or "").strip()
     if source not in SourceCible.values:
         raise ValidationError("Précisez si la cible est fixée par avenant ou en dialogue de gestion.")

@@ -45,7 +45,7 @@ def _affiche(valeur) -> str:
 
 
 def _changements_concurrents(form, indicateurs, actions, realisations, recits) -> list[str]:
-    """Ce que l'autre personne a changé depuis que l'utilisateur a ouvert la page (valeurs lues → valeurs actuelles)."""
+    """Ce que l'autre personne a changé depuis que l'utilisateur a ouvert la page (lu → actuel)."""
     changements = []
     for indicateur in indicateurs:
         actuelle = realisations.get(indicateur.pk)
@@ -160,6 +160,11 @@ def grille(request, slug, annee):
 def statut(request, slug, annee):
     contrat = contrat_visible(request, slug)
     annee = annee_du_contrat(contrat, annee)
+    if not (
+        request.user.has_perm("indicateurs.soumettre", contrat)
+        or request.user.has_perm("indicateurs.valider", contrat)
+    ):
+        raise PermissionDenied("Vous n'avez pas le droit de changer le statut de cette année.")
     form = StatutForm(request.POST)
     url = reverse("indicateurs:grille", args=[contrat.slug, annee])
     if not form.is_valid():

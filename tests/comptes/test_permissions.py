@@ -1,0 +1,144 @@
+"""Chaque adresse du projet, pour chaque rôle et pour le compte « autre-territoire » : la réponse suit le tableau
+des droits du README. Jamais 200 là où le tableau dit non, jamais 500."""
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from comptes.services import MOT_DE_PASSE_DEMO
+from contrats.models import Contrat
+from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
+
+ROLES = ["anonyme", "admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire"]
+PARTIES = {"admin", "ddets", "metropole", "finances", "secretariat", "lecteur"}
+CONNEXION = "connexion"  # redirection vers la page de connexion
+
+
+def attendu_lecture(role, slug):
+    if role == "anonyme":
+        return CONNEXION
+    if role == "autre-territoire" or (role == "lecteur" and slug != CLS):
+        return 404  # le lecteur (partenaire associé) ne voit que le CLS
+    return 200
+
+
+def attendu_ecriture(role, slug, autorises):
+    lecture = attendu_lecture(role, slug)
+    if lecture != 200:
+        return lecture
+    return "ok" if role in autorises else 403
+
+
+def cas():
+    """(nom d'URL, méthode, fonction rôle,slug → réponse attendue, arguments)."""
+    for slug in (CLS, CALPAE, CONTRAT_DE_VILLE):
+        contrat = Contrat.objects.get(slug=slug)
+        annee = contrat.annee_debut
+        action = contrat.actions.order_by("ordre").first()
+        indicateur = (
+            action.indicateurs.first() or contrat.actions.exclude(indicateurs=None).first().indicateurs.first()
+        )
+        lire = attendu_lecture
+        yield "contrats:detail", "get", lire, [slug]
+        yield "contrats:coherence", "get", lire, [slug]
+        yield "contrats:action", "get", lire, [slug, action.numero]
+        yield "contrats:historique", "get", lire, [slug]
+        yield "contrats:historique_xlsx", "get", lire, [slug]
+        yield "indicateurs:grille", "get", lire, [slug, annee]
+        yield "indicateurs:detail", "get", lire, [slug, indicateur.pk]
+        yield (
+            "contrats:budget_annee",
+            "get",
+            lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}),
+            [slug, annee],
+        )
+        yield (
+            "contrats:budget_annee",
+            "post",
+            lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}),
+            [slug, annee],
+        )
+        yield "indicateurs:grille", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "metropole"}), [slug, annee]
+        yield (
+            "indicateurs:statut", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "ddets", "metropole"}),
+            [slug, annee],
+        )  # fmt: skip
+        yield (
+            "indicateurs:cible", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "ddets", "metropole"}),
+            [slug, indicateur.pk, annee],
+        )  # fmt: skip
+        # Les adresses qui n'acceptent que POST répondent 405 à un GET, pour tous, sans rien révéler.
+        yield "indicateurs:statut", "get", lambda r, s: CONNEXION if r == "anonyme" else 405, [slug, annee]
+        yield (
+            "indicateurs:cible",
+            "get",
+            lambda r, s: CONNEXION if r == "anonyme" else 405,
+            [slug, indicateur.pk, annee],
+        )
+    yield "accueil", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
+    yield "contrats:liste", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
+    yield "login", "get", lambda r, s: 200, []
+    yield "logout", "post", lambda r, s: 302, []
+    yield "admin:index", "get", lambda r, s: 200 if r == "admin" else "connexion-admin", []
+
+
+def client_pour(role):
+    client = Client()
+    if role != "anonyme":
+        assert client.login(username=role, password=MOT_DE_PASSE_DEMO)
+    return client
+
+
+def verifier(reponse, attendu, description):
+    code = reponse.status_code
+    assert code != 500, description
+    if attendu == CONNEXION:
+        assert code == 302 and reponse.url.startswith(reverse("login")), (description, code)
+    elif attendu == "connexion-admin":
+        assert code == 302 and reponse.url.startswith(reverse("admin:login")), (description, code)
+    elif attendu == "ok":
+        # Une écriture autorisée mais vide ou incomplète : réponse ou redirection, jamais un refus ni une erreur.
+        assert code in (200, 302), (description, code)
+    else:
+        assert code == attendu, (description, code, attendu)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_chaque_adresse_respecte_le_tableau_des_droits(role):
+    client = client_pour(role)
+    for nom, methode, attendu, args in cas():
+        url = reverse(nom, args=args)
+        reponse = getattr(client, methode)(url, {} if methode == "post" else None)
+        verifier(reponse, attendu(role, args[0] if args else None), f"{role} {methode.upper()} {url}")
+        if nom == "logout":
+            client = client_pour(role)
+
+
+def test_toutes_les_adresses_du_projet_sont_couvertes():
+    noms_testes = {nom for nom, *_ in cas()}
+    noms_projet = set()
+
+    def parcourir(motifs, espace=""):
+        for motif in motifs:
+            if hasattr(motif, "url_patterns"):
+                if motif.namespace == "admin":
+                    continue
+                parcourir(motif.url_patterns, f"{motif.namespace}:" if motif.namespace else espace)
+            elif motif.name:
+                noms_projet.add(espace + motif.name)
+
+    parcourir(get_resolver().url_patterns)
+    assert noms_projet - noms_testes == set()
+
+
+def test_aucune_ecriture_par_un_role_non_autorise():
+    """Les POST refusés du parcours n'ont rien écrit."""
+    from finances.models import LigneBudgetaire
+    from indicateurs.models import Realisation, SuiviAnnuel
+
+    avant = (LigneBudgetaire.objects.count(), Realisation.objects.count(), SuiviAnnuel.objects.count())
+    for role in ("ddets", "secretariat", "lecteur", "autre-territoire"):
+        client = client_pour(role)
+        client.post(reverse("contrats:budget_annee", args=[CLS, 2024]), {})
+        client.post(reverse("indicateurs:grille", args=[CLS, 2024]), {"version": 1})
+    assert (LigneBudgetaire.objects.count(), Realisation.objects.count(), SuiviAnnuel.objects.count()) == avant
