@@ -6,7 +6,9 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installe
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run test e2e quality fix bench
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install chromium demo run test e2e quality fix bench
 
 help: ## Affiche cette aide
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,7 +32,11 @@ run: demo ## Sert la démonstration sur http://127.0.0.1:8000
 test: install ## Lance toute la suite de tests (base choisie par DATABASE_URL, SQLite par défaut)
 	$(PY) -m pytest -m "not e2e" -q
 
-e2e: install ## Tests de navigateur (Playwright + Chromium de Debian)
+chromium: ## Installe Chromium de Debian pour les tests de navigateur (si absent)
+	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
+
+e2e: install chromium ## Tests de navigateur (Playwright + Chromium de Debian)
 	$(PY) -m pytest -m e2e -q
 
 quality: install ## ruff (lint + format) et migrations à jour

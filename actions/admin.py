@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions.models import Action, Jalon
 from finances.models import LigneBudgetaire
 from finances.services import regles_budget
+from finances.tableaux import lignes_en_vigueur
 from indicateurs.models import Indicateur
 
 
@@ -25,17 +26,24 @@ class LigneBudgetaireFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         action = self.instance
-        montants = {}
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            cle = (action, form.cleaned_data["annee"], form.cleaned_data["financeur"])
-            montants[cle] = montants.get(cle, 0) + form.cleaned_data["montant"]
-        # Les lignes des autres actions restent celles en base : la règle par axe porte sur l'ensemble.
-        for ligne in (
-            LigneBudgetaire.objects.du_contrat(action.contrat).exclude(action=action).select_related("action")
+        lignes = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        vues = set()
+        for ligne in lignes:
+            cle = (ligne["annee"], ligne["financeur"], ligne.get("avenant"))
+            if cle in vues:
+                raise ValidationError(self.get_unique_error_message([]))
+            vues.add(cle)
+        # Règles appliquées aux montants qui seront en vigueur ; ceux des autres actions restent ceux en base.
+        en_vigueur = {}
+        for ligne in sorted(
+            lignes, key=lambda c: (c["avenant"].date, c["avenant"].numero) if c.get("avenant") else ()
         ):
-            montants[(ligne.action, ligne.annee, ligne.financeur)] = ligne.montant
+            en_vigueur[(action, ligne["annee"], ligne["financeur"])] = ligne["montant"]
+        montants = {
+            (ligne.action, ligne.annee, ligne.financeur): ligne.montant
+            for ligne in lignes_en_vigueur(action.contrat).values()
+            if ligne.action_id != action.pk
+        } | en_vigueur
         erreurs = regles_budget(contrat=action.contrat, montants=montants)
         if erreurs:
             raise ValidationError(erreurs)

@@ -14,8 +14,9 @@ from django.utils import timezone
 from actions.models import Action
 from contrats.formats import euros
 from finances.enums import Financeur
-from finances.models import LigneBudgetaire, MontantAnnonce
+from finances.models import MontantAnnonce
 from finances.services import regles_budget
+from finances.tableaux import lignes_en_vigueur
 from indicateurs.models import Bilan, Indicateur
 
 ERREUR = "erreur"
@@ -56,7 +57,7 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
     aujourd_hui = aujourd_hui or timezone.localdate()
     actions = list(Action.objects.du_contrat(contrat))
     indicateurs = list(Indicateur.objects.du_contrat(contrat))
-    lignes = list(LigneBudgetaire.objects.du_contrat(contrat).select_related("action"))
+    lignes = list(lignes_en_vigueur(contrat).values())
     annonces = list(MontantAnnonce.objects.filter(contrat=contrat).select_related("axe"))
     bilans = list(Bilan.objects.filter(contrat=contrat))
     anomalies: list[Anomalie] = []

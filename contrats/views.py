@@ -108,7 +108,7 @@ def budget_annee_modifier(request, slug, annee):
     if not request.user.has_perm("finances.modifier_budget", contrat):
         raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat modifient le budget.")
     actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
-    lignes = LigneBudgetaire.objects.du_contrat(contrat).filter(annee=annee)
+    lignes = LigneBudgetaire.objects.du_contrat(contrat).initiales().filter(annee=annee)
     form = BudgetAnneeForm(request.POST or None, actions=actions, annee=annee, lignes=lignes)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,9 +16,46 @@ montant_kwargs = {
 }
 
 
+class Avenant(models.Model):
+    """Un avenant fixe ou modifie des montants annuels : une nouvelle version du budget, datée."""
+
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    date = models.DateField("date de signature")
+    deliberation = models.ForeignKey(
+        "contrats.Deliberation", on_delete=models.SET_NULL, null=True, blank=True, related_name="avenants"
+    )
+    objet = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contrat", "date", "numero"]
+        verbose_name = "avenant"
+        verbose_name_plural = "avenants"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "numero"],
+                name="avenant_numero_unique",
+                violation_error_message="Ce numéro d'avenant existe déjà pour le contrat.",
+            ),
+            models.CheckConstraint(
+                condition=Q(numero__gte=1),
+                name="avenant_numero_positif",
+                violation_error_message="Un avenant est numéroté à partir de 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avenant n°{self.numero} du {self.date:%d/%m/%Y}"
+
+
 class LigneBudgetaireQuerySet(models.QuerySet):
     def du_contrat(self, contrat):
         return self.filter(action__contrat=contrat)
+
+    def initiales(self):
+        return self.filter(avenant__isnull=True)
 
     def totaux_par(self, *champs):
         """Sommes groupées par les champs donnés, calculées par la base (jamais stockées)."""
@@ -30,6 +67,14 @@ class LigneBudgetaire(models.Model):
     annee = models.PositiveSmallIntegerField("année")
     financeur = models.CharField(max_length=20, choices=Financeur.choices)
     montant = models.DecimalField("montant (€)", **montant_kwargs)
+    avenant = models.ForeignKey(
+        Avenant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lignes",
+        help_text="Vide : montant du contrat initial.",
+    )
 
     history = HistoricalRecords()
     objects = LigneBudgetaireQuerySet.as_manager()
@@ -41,8 +86,15 @@ class LigneBudgetaire(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["action", "annee", "financeur"],
+                condition=Q(avenant__isnull=True),
                 name="ligne_budgetaire_unique",
                 violation_error_message="Une seule ligne par action, année et financeur.",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "annee", "financeur", "avenant"],
+                condition=Q(avenant__isnull=False),
+                name="ligne_budgetaire_unique_par_avenant",
+                violation_error_message="Une seule ligne par action, année et financeur dans un même avenant.",
             ),
             models.CheckConstraint(
                 condition=Q(montant__gte=0),
@@ -61,6 +113,8 @@ class LigneBudgetaire(models.Model):
                 raise ValidationError(
                     {"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."}
                 )
+            if self.avenant_id and self.avenant.contrat_id != contrat.pk:
+                raise ValidationError({"avenant": "Cet avenant appartient à un autre contrat."})
 
 
 class MontantAnnonce(models.Model):
@@ -109,5 +163,87 @@ class MontantAnnonce(models.Model):
             raise ValidationError(
                 {"annee": f"L'année {self.annee} est hors de la période du contrat ({self.contrat.periode})."}
             )
+        if self.axe_id and self.contrat_id and self.axe.contrat_id != self.contrat_id:
+            raise ValidationError({"axe": "Cet axe appartient à un autre contrat."})
+
+
+class ExecutionQuerySet(models.QuerySet):
+    def du_contrat(self, contrat):
+        return self.filter(action__contrat=contrat)
+
+
+class Execution(models.Model):
+    """Ce qui a été engagé et payé (réalisé) sur une action, une année, pour un financeur."""
+
+    action = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="executions")
+    annee = models.PositiveSmallIntegerField("année")
+    financeur = models.CharField(max_length=20, choices=Financeur.choices)
+    engage = models.DecimalField("engagé (€)", **montant_kwargs)
+    realise = models.DecimalField("réalisé – payé (€)", **montant_kwargs)
+    justification = models.TextField(
+        "justification de la sous-consommation", blank=True, help_text="Présentée au dialogue de gestion."
+    )
+
+    history = HistoricalRecords()
+    objects = ExecutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "annee", "financeur"]
+        verbose_name = "exécution"
+        verbose_name_plural = "exécutions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "annee", "financeur"],
+                name="execution_unique",
+                violation_error_message="Une seule exécution par action, année et financeur.",
+            ),
+            models.CheckConstraint(
+                condition=Q(engage__gte=0, realise__gte=0),
+                name="execution_positive",
+                violation_error_message="Un montant ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} – {self.annee} – {self.get_financeur_display()}"
+
+    def clean(self):
+        if self.action_id and self.annee and not self.action.contrat.contient_annee(self.annee):
+            periode = self.action.contrat.periode
+            raise ValidationError({"annee": f"L'année {self.annee} est hors de la période du contrat ({periode})."})
+
+
+class Versement(models.Model):
+    """Un paiement de l'État reçu sur le compte de la collectivité."""
+
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="versements")
+    date = models.DateField("date du versement")
+    annee = models.PositiveSmallIntegerField("exercice")
+    montant = models.DecimalField("montant (€)", **montant_kwargs)
+    axe = models.ForeignKey("contrats.Axe", on_delete=models.PROTECT, null=True, blank=True, related_name="versements")
+    code_activite = models.CharField("imputation (code activité)", max_length=30, blank=True)
+    compte = models.CharField("compte crédité", max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contrat", "date"]
+        verbose_name = "versement"
+        verbose_name_plural = "versements"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(montant__gt=0),
+                name="versement_positif",
+                violation_error_message="Un versement est un montant strictement positif.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Versement du {self.date:%d/%m/%Y} : {self.montant} €"
+
+    def clean(self):
+        if self.contrat_id and self.annee and not self.contrat.contient_annee(self.annee):
+            periode = self.contrat.periode
+            raise ValidationError({"annee": f"L'exercice {self.annee} est hors de la période du contrat ({periode})."})
         if self.axe_id and self.contrat_id and self.axe.contrat_id != self.contrat_id:
             raise ValidationError({"axe": "Cet axe appartient à un autre contrat."})

@@ -9,7 +9,8 @@ from django.db import transaction
 from contrats.enums import TypeContrat
 from contrats.formats import euros
 from finances.enums import Financeur
-from finances.models import LigneBudgetaire, MontantAnnonce
+from finances.models import Avenant, LigneBudgetaire, MontantAnnonce
+from finances.tableaux import lignes_en_vigueur
 
 ZERO = Decimal("0")
 
@@ -67,9 +68,10 @@ def regles_budget(*, contrat, montants: Montants, annees=None) -> list[str]:
     return erreurs
 
 
-def montants_du_contrat(contrat) -> Montants:
-    lignes = LigneBudgetaire.objects.du_contrat(contrat).select_related("action")
-    return {(ligne.action, ligne.annee, ligne.financeur): ligne.montant for ligne in lignes}
+def montants_du_contrat(contrat, initial: bool = False) -> Montants:
+    """Les montants en vigueur (ou ceux du contrat initial), clés (Action, année, financeur)."""
+    lignes = lignes_en_vigueur(contrat, initial=initial)
+    return {(ligne.action, ligne.annee, ligne.financeur): ligne.montant for ligne in lignes.values()}
 
 
 def budget_verifier_regles(*, contrat) -> None:
@@ -80,7 +82,7 @@ def budget_verifier_regles(*, contrat) -> None:
 
 @transaction.atomic
 def budget_annee_enregistrer(*, user, contrat, annee: int, montants: Montants) -> list[LigneBudgetaire]:
-    """Enregistre d'un bloc les lignes d'une année (toutes actions × financeurs).
+    """Corrige d'un bloc les lignes du contrat initial d'une année (toutes actions × financeurs).
 
     Rien n'est écrit si une règle casse."""
     if not contrat.contient_annee(annee):
@@ -96,7 +98,7 @@ def budget_annee_enregistrer(*, user, contrat, annee: int, montants: Montants) -
 
     existantes = {
         (ligne.action_id, ligne.financeur): ligne
-        for ligne in LigneBudgetaire.objects.du_contrat(contrat).filter(annee=annee)
+        for ligne in LigneBudgetaire.objects.du_contrat(contrat).initiales().filter(annee=annee)
     }
     enregistrees = []
     for (action, _, financeur), montant in montants.items():
@@ -113,3 +115,40 @@ def budget_annee_enregistrer(*, user, contrat, annee: int, montants: Montants) -
         ligne.save()
         enregistrees.append(ligne)
     return enregistrees
+
+
+@transaction.atomic
+def avenant_appliquer(
+    *, user, contrat, numero: int, date, objet: str, montants: Montants, deliberation=None
+) -> Avenant:
+    """Crée l'avenant et ses lignes ; les règles de cofinancement s'appliquent aux montants qui seront en vigueur."""
+    if not montants:
+        raise ValidationError("Un avenant doit fixer au moins un montant.")
+    avenant = Avenant(
+        contrat=contrat, numero=numero, date=date, objet=(objet or "").strip(), deliberation=deliberation
+    )
+    avenant._history_user = user
+    avenant.full_clean()
+    annees = set()
+    for action, annee, _ in montants:
+        if action.contrat_id != contrat.pk:
+            raise ValidationError(f"L'action {action.numero} n'appartient pas à ce contrat.")
+        if not contrat.contient_annee(annee):
+            raise ValidationError(f"L'année {annee} est hors de la période du contrat ({contrat.periode}).")
+        annees.add(annee)
+    futurs = montants_du_contrat(contrat)
+    par_cle = {(a.pk, an, f): (a, an, f) for (a, an, f) in futurs}
+    for (action, annee, financeur), montant in montants.items():
+        cle = par_cle.get((action.pk, annee, financeur), (action, annee, financeur))
+        futurs[cle] = montant
+    erreurs = regles_budget(contrat=contrat, montants=futurs, annees=annees)
+    if erreurs:
+        raise ValidationError(erreurs)
+    avenant.save()
+    for (action, annee, financeur), montant in montants.items():
+        ligne = LigneBudgetaire(action=action, annee=annee, financeur=financeur, montant=montant, avenant=avenant)
+        ligne._history_user = user
+        ligne._change_reason = f"Avenant n°{numero}"
+        ligne.full_clean()
+        ligne.save()
+    return avenant

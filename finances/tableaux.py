@@ -1,13 +1,14 @@
 """Le « Tableau budgétaire » tel qu'annexé au contrat : lignes par action, sous-totaux par axe, TOTAL.
 Trois requêtes quelle que soit la taille du contrat ; servi à la page, aux exports et aux rapports."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from actions.models import Action
 from finances.enums import Financeur
-from finances.models import LigneBudgetaire
+from finances.models import Avenant, LigneBudgetaire, MontantAnnonce
 
 ZERO = Decimal("0")
 
@@ -52,18 +53,76 @@ class TableauBudgetaire:
     groupes: list[GroupeAxe]
     total: LigneTableau
     a_autres_financeurs: bool
+    provisoires: set = field(default_factory=set)
 
     @property
     def nb_colonnes(self) -> int:
         return 1 + len(self.annees) * (4 if self.a_autres_financeurs else 3)
 
 
-def tableau_budgetaire(contrat) -> TableauBudgetaire:
+def _rang(ligne) -> tuple:
+    """Ordre des versions : le contrat initial, puis les avenants par date et numéro."""
+    if ligne.avenant_id is None:
+        return (datetime.date.min, 0)
+    return (ligne.avenant.date, ligne.avenant.numero)
+
+
+def lignes_en_vigueur(contrat, date: datetime.date | None = None, initial: bool = False) -> dict:
+    """(action_id, annee, financeur) → la ligne en vigueur à la date donnée (aujourd'hui par défaut) :
+    celle du dernier avenant signé à cette date qui la fixe, sinon celle du contrat initial. Une requête."""
+    lignes = LigneBudgetaire.objects.du_contrat(contrat).select_related("avenant", "action")
+    if initial:
+        lignes = lignes.filter(avenant__isnull=True)
+    elif date is not None:
+        lignes = lignes.filter(models_q_avenant_avant(date))
+    en_vigueur = {}
+    for ligne in lignes:
+        cle = (ligne.action_id, ligne.annee, ligne.financeur)
+        if cle not in en_vigueur or _rang(ligne) > _rang(en_vigueur[cle]):
+            en_vigueur[cle] = ligne
+    return en_vigueur
+
+
+def models_q_avenant_avant(date):
+    from django.db.models import Q
+
+    return Q(avenant__isnull=True) | Q(avenant__date__lte=date)
+
+
+def annees_provisoires(contrat, lignes: dict) -> set[int]:
+    """Années dont le montant de l'État n'est que prévisionnel : annoncé comme tel et fixé par aucun avenant."""
+    annoncees = set(
+        MontantAnnonce.objects.filter(contrat=contrat, provisoire=True, financeur=Financeur.ETAT).values_list(
+            "annee", flat=True
+        )
+    )
+    fixees = {
+        annee for (_, annee, financeur), ligne in lignes.items() if ligne.avenant_id and financeur == Financeur.ETAT
+    }
+    return annoncees - fixees
+
+
+def changements_des_avenants(contrat) -> list[tuple]:
+    """Pour chaque avenant : ce qu'il a changé, ligne par ligne (avant → après)."""
+    lignes = sorted(LigneBudgetaire.objects.du_contrat(contrat).select_related("avenant", "action"), key=_rang)
+    courant = {}
+    par_avenant = defaultdict(list)
+    for ligne in lignes:
+        cle = (ligne.action_id, ligne.annee, ligne.financeur)
+        if ligne.avenant_id:
+            avant = courant.get(cle)
+            par_avenant[ligne.avenant_id].append((ligne, avant.montant if avant else None))
+        courant[cle] = ligne
+    return [(avenant, par_avenant.get(avenant.pk, [])) for avenant in Avenant.objects.filter(contrat=contrat)]
+
+
+def tableau_budgetaire(contrat, date: datetime.date | None = None, initial: bool = False) -> TableauBudgetaire:
     annees = contrat.annees
     actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
     montants = defaultdict(lambda: defaultdict(Montants))
     a_autres = False
-    for ligne in LigneBudgetaire.objects.du_contrat(contrat).only("action_id", "annee", "financeur", "montant"):
+    en_vigueur = lignes_en_vigueur(contrat, date=date, initial=initial)
+    for ligne in en_vigueur.values():
         cellule = montants[ligne.action_id][ligne.annee]
         if ligne.financeur == Financeur.ETAT:
             cellule.etat += ligne.montant
@@ -91,4 +150,10 @@ def tableau_budgetaire(contrat) -> TableauBudgetaire:
             groupe.sous_total.annees[annee].ajouter(cellule)
             total.annees[annee].ajouter(cellule)
         groupe.lignes.append(ligne)
-    return TableauBudgetaire(annees=annees, groupes=groupes, total=total, a_autres_financeurs=a_autres)
+    return TableauBudgetaire(
+        annees=annees,
+        groupes=groupes,
+        total=total,
+        a_autres_financeurs=a_autres,
+        provisoires=set() if initial else annees_provisoires(contrat, en_vigueur),
+    )

@@ -19,6 +19,7 @@ from indicateurs.services import (
     suivi_changer_statut,
     suivi_obtenir,
 )
+from indicateurs.services import LIBELLES as LIBELLES_TRANSITIONS
 
 
 def _suivi_lu(contrat, annee) -> SuiviAnnuel:
@@ -175,7 +176,7 @@ def statut(request, slug, annee):
     if not request.user.has_perm(permission, contrat):
         raise PermissionDenied("Vous n'avez pas le droit d'effectuer ce changement de statut.")
     try:
-        suivi = suivi_changer_statut(
+        suivi_changer_statut(
             user=request.user,
             suivi=suivi_obtenir(contrat=contrat, annee=annee),
             version=form.cleaned_data["version"],
@@ -185,7 +186,7 @@ def statut(request, slug, annee):
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages) + " Rien n'a changé.")
     else:
-        messages.success(request, f"Année {annee} : {suivi.get_statut_display().lower()}.")
+        messages.success(request, f"Année {annee} {LIBELLES_TRANSITIONS[transition]}.")
     return redirect(url)
 
 

@@ -143,9 +143,9 @@ def _contrat_de_taille(nb_actions):
 
 # Requêtes par page, identiques pour 8 et 80 actions (session et profil compris).
 REQUETES = {
-    "contrats:detail": 15,
+    "contrats:detail": 16,
     "contrats:coherence": 12,
-    "contrats:action": 14,
+    "contrats:action": 15,
     "contrats:budget_annee": 8,
     "contrats:liste": 6,
 }

@@ -109,7 +109,7 @@ def test_circuit_complet_et_verrou(connecte, cls):
     enregistrer(metropole, 2024, formulaire(metropole, 2024, **{f"v{i1.pk}": "455"}))
     assert "soumise à la validation" not in page(changer_statut(metropole, 2024, "valider"))  # refus : 403
     reponse = changer_statut(metropole, 2024, "soumettre")
-    assert "Année 2024 : soumis." in page(reponse)
+    assert "Année 2024 soumise à la validation de l'État." in page(reponse)
 
     # Soumise : la collectivité ne peut plus écrire.
     donnees = formulaire(metropole, 2024, **{f"v{i1.pk}": "999"})
@@ -119,7 +119,7 @@ def test_circuit_complet_et_verrou(connecte, cls):
 
     ddets = Client()
     ddets.login(username="ddets", password="solidarites-demo")
-    assert "Année 2024 : validé." in page(changer_statut(ddets, 2024, "valider"))
+    assert "Année 2024 validée." in page(changer_statut(ddets, 2024, "valider"))
     grille = page(metropole.get(reverse("indicateurs:grille", args=[CLS, 2024])))
     assert "année verrouillée : validée par ddets le" in grille
     assert "Enregistrer la saisie" not in grille and 'name="v' in grille and "disabled" in grille
@@ -130,7 +130,7 @@ def test_circuit_complet_et_verrou(connecte, cls):
     assert "Indiquez le motif" in page(changer_statut(ddets, 2024, "rouvrir", ""))
     assert SuiviAnnuel.objects.get(contrat=cls, annee=2024).statut == "valide"
     assert changer_statut(metropole, 2024, "rouvrir", "je veux").status_code == 403
-    assert "Année 2024 : à corriger." in page(changer_statut(ddets, 2024, "rouvrir", "Erreur de périmètre relevée"))
+    assert "Année 2024 rouverte." in page(changer_statut(ddets, 2024, "rouvrir", "Erreur de périmètre relevée"))
     suivi = SuiviAnnuel.objects.get(contrat=cls, annee=2024)
     assert (suivi.statut, suivi.motif, suivi.statut_par.username) == (
         "a_corriger",

@@ -1,0 +1,142 @@
+"""Tests de navigateur : Playwright (API synchrone) pilote le Chromium de Debian contre `live_server` (pytest-django).
+
+`live_server` impose une base transactionnelle, vidée après chaque test : les données réelles et les comptes de
+démonstration sont donc rechargés avant chaque test de ce dossier."""
+
+import os
+
+# L'API synchrone de Playwright fait tourner une boucle d'événements dans le fil principal : sans cette variable,
+# Django refuserait les appels à l'ORM faits par les tests eux-mêmes (chargement des données, vérifications).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer  # noqa: E402
+from contrats.models import Contrat  # noqa: E402
+from contrats.services import donnees_charger  # noqa: E402
+from indicateurs.models import Indicateur  # noqa: E402
+from indicateurs.services import Valeur, saisie_enregistrer, suivi_changer_statut, suivi_obtenir  # noqa: E402
+
+CLS = "dijon-cls-2024-2027"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DELAI_MS = 15_000
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Les tests de navigateur en dernier : la base transactionnelle qu'ils vident ne doit pas priver les autres
+    tests des données chargées une fois pour la session (cas d'un `pytest` lancé sans `-m`)."""
+    autres = [item for item in items if item.get_closest_marker("e2e") is None]
+    e2e = [item for item in items if item.get_closest_marker("e2e") is not None]
+    items[:] = autres + e2e
+
+
+@pytest.fixture(autouse=True)
+def donnees_e2e(transactional_db, live_server):
+    """Recharge les données réelles et les comptes de démonstration (la base a été vidée par le test précédent)."""
+    donnees_charger(dossier=Path(settings.BASE_DIR) / "fixtures")
+    comptes_demo_creer()
+
+
+@pytest.fixture(scope="session")
+def navigateur():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        expect.set_options(timeout=DELAI_MS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def ouvrir(navigateur, live_server):
+    """ouvrir("metropole") → une page connectée sous ce compte, dans son propre contexte de navigateur."""
+    contextes = []
+
+    def _ouvrir(identifiant, mot_de_passe=MOT_DE_PASSE_DEMO):
+        contexte = navigateur.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
+        contexte.set_default_timeout(DELAI_MS)
+        contextes.append(contexte)
+        page = contexte.new_page()
+        page.goto("/connexion/")
+        page.fill("#id_username", identifiant)
+        page.fill("#id_password", mot_de_passe)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(lambda url: "/connexion/" not in url)
+        expect(page.locator("nav.navbar")).to_contain_text(identifiant)
+        return page
+
+    yield _ouvrir
+    for contexte in contextes:
+        contexte.close()
+
+
+def texte_normalise(texte: str) -> str:
+    """Espaces insécables et fines ramenées à des espaces simples, blancs successifs fusionnés."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", texte).strip()
+
+
+def grille_url(annee: int) -> str:
+    return f"/contrats/{CLS}/suivi/{annee}/"
+
+
+@pytest.fixture
+def cls():
+    return Contrat.objects.get(slug=CLS)
+
+
+@pytest.fixture
+def indicateurs_cls(cls):
+    """Les indicateurs du CLS dans l'ordre de la grille ; ceux du jeu réel sont des comptages (0 décimale)."""
+    indicateurs = list(Indicateur.objects.du_contrat(cls))
+    assert len(indicateurs) >= 2
+    return indicateurs
+
+
+@pytest.fixture
+def preparer(cls, django_user_model):
+    """Amène une année dans un état donné par les services (sans navigateur) : la mise en place reste rapide.
+
+    preparer(2025, {indicateur: Decimal(10)}, "soumettre", "valider")"""
+
+    def _preparer(annee, valeurs=None, *transitions):
+        metropole = django_user_model.objects.get(username="metropole")
+        ddets = django_user_model.objects.get(username="ddets")
+        suivi = suivi_obtenir(contrat=cls, annee=annee)
+        if valeurs:
+            saisie_enregistrer(
+                user=metropole,
+                suivi=suivi,
+                version=suivi.version,
+                valeurs={i: Valeur(v) for i, v in valeurs.items()},
+                recits={},
+            )
+            suivi.refresh_from_db()
+        for transition in transitions:
+            user = metropole if transition == "soumettre" else ddets
+            motif = "Préparation du test" if transition in ("renvoyer", "rouvrir") else ""
+            suivi = suivi_changer_statut(
+                user=user, suivi=suivi, version=suivi.version, transition=transition, motif=motif
+            )
+        return suivi
+
+    return _preparer
+
+
+def message(page, genre="success"):
+    """Le message flash affiché en haut de page (« success » ou « danger »), distinct du bandeau de statut et du
+    détail d'un conflit."""
+    return page.locator(f"main > div.alert-{genre}[role=alert]:not(#conflit)")
