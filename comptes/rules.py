@@ -51,6 +51,7 @@ rules.add_perm("contrats.voir_contrat", est_partie)
 rules.add_perm("contrats.voir_coherence", est_partie)
 rules.add_perm("contrats.voir_historique", est_partie)
 rules.add_perm("finances.modifier_budget", est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER))
+rules.add_perm("finances.importer_execution", est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER))
 # Saisie des valeurs et récits : la collectivité ; validation, renvoi et réouverture : l'État.
 rules.add_perm("indicateurs.saisir", est_partie & (est_administrateur | agent_collectivite))
 rules.add_perm("indicateurs.soumettre", est_partie & (est_administrateur | agent_collectivite))

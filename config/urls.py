@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("contrats/", include("contrats.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
+    path("contrats/<slug:slug>/", include("finances.urls")),
 ]

@@ -33,7 +33,9 @@ def ecrire_texte(feuille, ligne: int, colonne: int, valeur):
     return cellule
 
 
-def feuille_preparer(feuille, *, titre: str, contrat, entetes: list[str], largeurs: list[int]) -> int:
+def feuille_preparer(
+    feuille, *, titre: str, contrat, entetes: list[str], largeurs: list[int], ligne_entetes: int = 5
+) -> int:
     """Titre, contrat et date d'extraction en tête, ligne d'en-têtes figée. Renvoie la première ligne de données."""
     feuille["A1"] = titre
     feuille["A1"].font = Font(bold=True, size=14)
@@ -41,7 +43,6 @@ def feuille_preparer(feuille, *, titre: str, contrat, entetes: list[str], largeu
     feuille["A3"] = "Extraction du"
     feuille["B3"] = timezone.localtime().replace(tzinfo=None)
     feuille["B3"].number_format = FORMAT_DATE_HEURE
-    ligne_entetes = 5
     for colonne, (entete, largeur) in enumerate(zip(entetes, largeurs, strict=True), start=1):
         cellule = feuille.cell(row=ligne_entetes, column=colonne, value=entete)
         cellule.font = GRAS

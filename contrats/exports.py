@@ -6,9 +6,7 @@ from contrats.excel import FORMAT_DATE_HEURE, date_naive, ecrire_texte, feuille_
 from contrats.historique import historique_contrat
 
 
-def classeur_historique(contrat) -> Workbook:
-    classeur = Workbook()
-    feuille = classeur.active
+def ecrire_historique(feuille, contrat) -> None:
     feuille.title = "Historique"
     ligne = feuille_preparer(
         feuille,
@@ -20,12 +18,15 @@ def classeur_historique(contrat) -> Workbook:
     for changement in historique_contrat(contrat):
         cellule = feuille.cell(row=ligne, column=1, value=date_naive(changement.date))
         cellule.number_format = FORMAT_DATE_HEURE
-        for colonne, valeur in enumerate(
-            [changement.utilisateur, changement.objet, changement.champ, changement.avant, changement.apres,
-             changement.motif, changement.type],
-            start=2,
-        ):  # fmt: skip
+        valeurs = [changement.utilisateur, changement.objet, changement.champ, changement.avant, changement.apres,
+                   changement.motif, changement.type]  # fmt: skip
+        for colonne, valeur in enumerate(valeurs, start=2):
             ecrire_texte(feuille, ligne, colonne, valeur)
         ligne += 1
     feuille.auto_filter.ref = f"A5:H{max(ligne - 1, 5)}"
+
+
+def classeur_historique(contrat) -> Workbook:
+    classeur = Workbook()
+    ecrire_historique(classeur.active, contrat)
     return classeur

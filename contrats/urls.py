@@ -12,4 +12,7 @@ urlpatterns = [
     path("<slug:slug>/budget/<int:annee>/", views.budget_annee_modifier, name="budget_annee"),
     path("<slug:slug>/historique/", views.historique, name="historique"),
     path("<slug:slug>/historique.xlsx", views.historique_xlsx, name="historique_xlsx"),
+    path("<slug:slug>/budget.xlsx", views.export_xlsx, {"nom": "budget"}, name="budget_xlsx"),
+    path("<slug:slug>/execution.xlsx", views.export_xlsx, {"nom": "execution"}, name="execution_xlsx"),
+    path("<slug:slug>/indicateurs.xlsx", views.export_xlsx, {"nom": "indicateurs"}, name="indicateurs_xlsx"),
 ]

@@ -179,6 +179,15 @@ def historique(request, slug):
     return render(request, "contrats/historique.html", {"contrat": contrat, "table": table})
 
 
+def export_xlsx(request, slug, nom):
+    """/contrats/<slug>/budget.xlsx, execution.xlsx, indicateurs.xlsx : pour toute partie au contrat."""
+    from finances.exports import classeur_budget, classeur_execution, classeur_indicateurs
+
+    contrat = contrat_visible(request, slug)
+    fabriques = {"budget": classeur_budget, "execution": classeur_execution, "indicateurs": classeur_indicateurs}
+    return reponse_xlsx(fabriques[nom](contrat), f"{contrat.slug}-{nom}.xlsx")
+
+
 def historique_xlsx(request, slug):
     contrat = contrat_visible(request, slug)
     return reponse_xlsx(classeur_historique(contrat), f"{contrat.slug}-historique.xlsx")

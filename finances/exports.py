@@ -1,0 +1,278 @@
+"""Classeurs Excel des finances : tableau budgétaire, exécution et versements, matrice des indicateurs.
+
+Des nombres stockés comme nombres, des totaux en formules SUM que le tableur recalcule, la mise en page de
+l'annexe signée ; un nombre fixe de requêtes par classeur, quelle que soit la taille du contrat."""
+
+import datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from contrats.excel import (
+    ENTETE,
+    FORMAT_EUROS,
+    FORMAT_NOMBRE,
+    GRAS,
+    ecrire_texte,
+    feuille_preparer,
+)
+from contrats.exports import ecrire_historique
+from finances.enums import Financeur
+from finances.models import Execution, Versement
+from finances.tableaux import lignes_en_vigueur, tableau_budgetaire
+from indicateurs.models import Realisation
+from indicateurs.tableaux import tableau_indicateurs
+
+FORMAT_TAUX = "0.0 %"
+ZERO = Decimal("0")
+
+
+def _col(index: int) -> str:
+    return get_column_letter(index)
+
+
+def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
+    """Le *Tableau budgétaire* tel qu'annexé au contrat, pour les montants en vigueur."""
+    tableau = tableau_budgetaire(contrat, date=date)
+    financeurs = ["etat", "collectivite"] + (["autre"] if tableau.a_autres_financeurs else [])
+    libelles = {"etat": "État", "collectivite": contrat.collectivite.sigle or "Collectivité", "autre": "Autres"}
+    largeur_annee = 1 + len(financeurs)
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Tableau budgétaire"
+    entetes = ["Action"] + [
+        libelle for _ in tableau.annees for libelle in ["Total"] + [libelles[f] for f in financeurs]
+    ]
+    debut = feuille_preparer(
+        feuille,
+        titre="Tableau budgétaire",
+        contrat=contrat,
+        entetes=entetes,
+        largeurs=[52] + [13] * (len(entetes) - 1),
+        ligne_entetes=6,
+    )
+    feuille["A4"] = "Montants en vigueur au"
+    feuille["B4"] = date or datetime.date.today()
+    feuille["B4"].number_format = "DD/MM/YYYY"
+    # Ligne des années au-dessus des en-têtes Total / État / collectivité, comme dans l'annexe.
+    for rang, annee in enumerate(tableau.annees):
+        colonne = 2 + rang * largeur_annee
+        cellule = feuille.cell(row=5, column=colonne, value=annee)
+        if annee in tableau.provisoires:
+            cellule.value = f"{annee} (provisoire)"
+        cellule.font = GRAS
+        cellule.fill = ENTETE
+        cellule.alignment = Alignment(horizontal="center")
+        feuille.merge_cells(start_row=5, start_column=colonne, end_row=5, end_column=colonne + largeur_annee - 1)
+    feuille.print_title_rows = "5:6"
+
+    def ecrire_montants(ligne_excel: int, montants_par_annee: dict, formules: dict | None = None, gras=False):
+        for rang, annee in enumerate(tableau.annees):
+            col_total = 2 + rang * largeur_annee
+            premieres = _col(col_total + 1)
+            dernieres = _col(col_total + len(financeurs))
+            for decalage, financeur in enumerate(financeurs, start=1):
+                colonne = col_total + decalage
+                if formules is not None:
+                    valeur = formules[colonne]
+                else:
+                    valeur = getattr(montants_par_annee[annee], financeur)
+                cellule = feuille.cell(row=ligne_excel, column=colonne, value=valeur)
+                cellule.number_format = FORMAT_EUROS
+                cellule.font = Font(bold=gras)
+            total = feuille.cell(
+                row=ligne_excel, column=col_total, value=f"=SUM({premieres}{ligne_excel}:{dernieres}{ligne_excel})"
+            )
+            total.number_format = FORMAT_EUROS
+            total.font = Font(bold=gras)
+
+    ligne = debut
+    sous_totaux = []
+    colonnes = [
+        2 + rang * largeur_annee + decalage
+        for rang in range(len(tableau.annees))
+        for decalage in range(1, largeur_annee)
+    ]
+    for groupe in tableau.groupes:
+        libelle = f"Axe « {groupe.axe.intitule} »" if groupe.axe else "Sans axe"
+        cellule = ecrire_texte(feuille, ligne, 1, libelle)
+        cellule.font = GRAS
+        ligne += 1
+        premiere = ligne
+        for ligne_tableau in groupe.lignes:
+            ecrire_texte(feuille, ligne, 1, f"{ligne_tableau.action.numero} {ligne_tableau.action.intitule}")
+            feuille.cell(row=ligne, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+            ecrire_montants(ligne, ligne_tableau.annees)
+            ligne += 1
+        derniere = ligne - 1
+        feuille.cell(row=ligne, column=1, value=f"Sous-total {libelle}").font = GRAS
+        ecrire_montants(
+            ligne, {}, formules={c: f"=SUM({_col(c)}{premiere}:{_col(c)}{derniere})" for c in colonnes}, gras=True
+        )
+        sous_totaux.append(ligne)
+        ligne += 1
+    feuille.cell(row=ligne, column=1, value="TOTAL").font = GRAS
+    ecrire_montants(
+        ligne,
+        {},
+        formules={c: "=SUM(" + ",".join(f"{_col(c)}{s}" for s in sous_totaux) + ")" for c in colonnes},
+        gras=True,
+    )
+    feuille.freeze_panes = feuille.cell(row=debut, column=2)
+    return classeur
+
+
+def _taux(feuille, ligne, col_prevu, col_realise, colonne):
+    prevu, realise = f"{_col(col_prevu)}{ligne}", f"{_col(col_realise)}{ligne}"
+    cellule = feuille.cell(row=ligne, column=colonne, value=f'=IF({prevu}=0,"",{realise}/{prevu})')
+    cellule.number_format = FORMAT_TAUX
+    return cellule
+
+
+def donnees_execution(contrat):
+    """Prévu (en vigueur), engagé, réalisé, taux et alerte de sous-consommation, par action × année × financeur."""
+    en_vigueur = lignes_en_vigueur(contrat)
+    executions = {
+        (e.action_id, e.annee, e.financeur): e for e in Execution.objects.du_contrat(contrat).select_related("action")
+    }
+    cles = sorted(
+        set(en_vigueur) | set(executions),
+        key=lambda c: (
+            (en_vigueur.get(c) or executions.get(c)).action.ordre,
+            c[1],
+            list(Financeur.values).index(c[2]),
+        ),
+    )
+    lignes = []
+    seuil = Decimal(contrat.seuil_sous_consommation) / 100
+    for cle in cles:
+        ligne_budget, execution = en_vigueur.get(cle), executions.get(cle)
+        action = (ligne_budget or execution).action
+        prevu = ligne_budget.montant if ligne_budget else ZERO
+        realise = execution.realise if execution else None
+        taux = (realise / prevu) if (realise is not None and prevu) else None
+        lignes.append(
+            {
+                "action": action,
+                "annee": cle[1],
+                "financeur": Financeur(cle[2]).label,
+                "prevu": prevu,
+                "engage": execution.engage if execution else None,
+                "realise": realise,
+                "taux": taux,
+                "sous_consommation": taux is not None and taux < seuil,
+                "justification": execution.justification if execution else "",
+            }
+        )
+    return lignes
+
+
+def classeur_execution(contrat) -> Workbook:
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Exécution"
+    entetes = ["Action", "Année", "Financeur", "Prévu (en vigueur)", "Engagé", "Réalisé", "Taux d'exécution",
+               "Sous-consommation", "Justification"]  # fmt: skip
+    ligne = debut = feuille_preparer(
+        feuille,
+        titre="Exécution budgétaire des crédits contractualisés",
+        contrat=contrat,
+        entetes=entetes,
+        largeurs=[50, 8, 16, 16, 14, 14, 12, 16, 50],
+    )
+    feuille["D3"] = f"Seuil de sous-consommation : {contrat.seuil_sous_consommation} %"
+    for donnee in donnees_execution(contrat):
+        ecrire_texte(feuille, ligne, 1, f"{donnee['action'].numero} {donnee['action'].intitule}")
+        feuille.cell(row=ligne, column=2, value=donnee["annee"])
+        ecrire_texte(feuille, ligne, 3, donnee["financeur"])
+        for colonne, cle in ((4, "prevu"), (5, "engage"), (6, "realise")):
+            cellule = feuille.cell(row=ligne, column=colonne, value=donnee[cle])
+            cellule.number_format = FORMAT_EUROS
+        _taux(feuille, ligne, 4, 6, 7)
+        ecrire_texte(feuille, ligne, 8, "oui" if donnee["sous_consommation"] else "")
+        ecrire_texte(feuille, ligne, 9, donnee["justification"])
+        ligne += 1
+    fin = ligne - 1
+    feuille.cell(row=ligne, column=1, value="TOTAL").font = GRAS
+    for colonne in (4, 5, 6):
+        cellule = feuille.cell(row=ligne, column=colonne, value=f"=SUM({_col(colonne)}{debut}:{_col(colonne)}{fin})")
+        cellule.number_format = FORMAT_EUROS
+        cellule.font = GRAS
+    _taux(feuille, ligne, 4, 6, 7).font = GRAS
+    feuille.auto_filter.ref = f"A5:I{max(fin, 5)}"
+
+    versements = classeur.create_sheet("Versements")
+    ligne = debut = feuille_preparer(
+        versements,
+        titre="Versements de l'État",
+        contrat=contrat,
+        entetes=["Date", "Exercice", "Montant", "Axe", "Code activité", "Compte"],
+        largeurs=[12, 10, 16, 40, 20, 40],
+    )
+    for versement in Versement.objects.filter(contrat=contrat).select_related("axe").order_by("date"):
+        versements.cell(row=ligne, column=1, value=versement.date).number_format = "DD/MM/YYYY"
+        versements.cell(row=ligne, column=2, value=versement.annee)
+        versements.cell(row=ligne, column=3, value=versement.montant).number_format = FORMAT_EUROS
+        ecrire_texte(versements, ligne, 4, str(versement.axe) if versement.axe else "")
+        ecrire_texte(versements, ligne, 5, versement.code_activite)
+        ecrire_texte(versements, ligne, 6, versement.compte)
+        ligne += 1
+    versements.cell(row=ligne, column=1, value="TOTAL").font = GRAS
+    total = versements.cell(row=ligne, column=3, value=f"=SUM(C{debut}:C{max(ligne - 1, debut)})")
+    total.number_format = FORMAT_EUROS
+    total.font = GRAS
+    return classeur
+
+
+def classeur_indicateurs(contrat) -> Workbook:
+    lignes = tableau_indicateurs(contrat)
+    realisations = {
+        (r.indicateur_id, r.annee): r for r in Realisation.objects.filter(indicateur__action__contrat=contrat)
+    }
+    annees = contrat.annees
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Indicateurs"
+    entetes = ["Action", "Indicateur", "Portée", "T0"] + [
+        f"{libelle} {annee}" for annee in annees for libelle in ("Cible", "Valeur", "Atteinte")
+    ]
+    ligne = feuille_preparer(
+        feuille,
+        titre="Matrice des indicateurs",
+        contrat=contrat,
+        entetes=entetes,
+        largeurs=[10, 60, 10, 10] + [11] * (3 * len(annees)),
+    )
+    for donnee in lignes:
+        indicateur = donnee.indicateur
+        ecrire_texte(feuille, ligne, 1, indicateur.action.numero)
+        ecrire_texte(feuille, ligne, 2, indicateur.libelle)
+        ecrire_texte(feuille, ligne, 3, indicateur.get_portee_display())
+        if indicateur.t0 is None:
+            ecrire_texte(feuille, ligne, 4, "nd")
+        else:
+            feuille.cell(row=ligne, column=4, value=indicateur.t0).number_format = FORMAT_NOMBRE
+        for rang, (annee, cible) in enumerate(zip(annees, donnee.cibles, strict=True)):
+            col = 5 + 3 * rang
+            if cible is None:
+                pass
+            elif cible.nd:
+                ecrire_texte(feuille, ligne, col, "nd")
+            else:
+                feuille.cell(row=ligne, column=col, value=cible.valeur).number_format = FORMAT_NOMBRE
+            realisation = realisations.get((indicateur.pk, annee))
+            if realisation and realisation.valeur is not None:
+                feuille.cell(row=ligne, column=col + 1, value=realisation.valeur).number_format = FORMAT_NOMBRE
+            cible_ref, valeur_ref = f"{_col(col)}{ligne}", f"{_col(col + 1)}{ligne}"
+            taux = feuille.cell(
+                row=ligne,
+                column=col + 2,
+                value=f'=IF(AND(ISNUMBER({cible_ref}),ISNUMBER({valeur_ref}),{cible_ref}<>0),{valeur_ref}/{cible_ref},"")',
+            )
+            taux.number_format = FORMAT_TAUX
+        ligne += 1
+    ecrire_historique(classeur.create_sheet("Historique"), contrat)
+    return classeur
