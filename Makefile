@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installe
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install chromium demo run test e2e quality fix bench
+.PHONY: help install chromium libreoffice demo run test e2e quality fix bench
 
 help: ## Affiche cette aide
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,12 +29,16 @@ demo: install ## Migre, charge les données réelles et les comptes de démonstr
 run: demo ## Sert la démonstration sur http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install ## Lance toute la suite de tests (base choisie par DATABASE_URL, SQLite par défaut)
+test: install libreoffice ## Lance toute la suite de tests (base choisie par DATABASE_URL, SQLite par défaut)
 	$(PY) -m pytest -m "not e2e" -q
 
 chromium: ## Installe Chromium de Debian pour les tests de navigateur (si absent)
 	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
+
+libreoffice: ## Installe LibreOffice Calc (recalcul des classeurs exportés dans les tests) si absent
+	@command -v soffice >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui)
 
 e2e: install chromium ## Tests de navigateur (Playwright + Chromium de Debian)
 	$(PY) -m pytest -m e2e -q

@@ -131,8 +131,13 @@ def historique_contrat(contrat) -> list[Changement]:
         lambda h: f"Action {h.action.numero} – récit {h.annee}",
     )  # fmt: skip
     changements += _changements(
-        LigneBudgetaire.history.filter(action__contrat_id=contrat.pk).select_related("history_user", "action"),
+        LigneBudgetaire.history.filter(action__contrat_id=contrat.pk).select_related(
+            "history_user", "action", "avenant"
+        ),
         {"montant": "montant"},
-        lambda h: f"Action {h.action.numero} – budget {h.annee} – {_financeur(h.financeur)}",
+        lambda h: (
+            f"Action {h.action.numero} – budget {h.annee} – {_financeur(h.financeur)}"
+            + (f" (avenant n°{h.avenant.numero})" if h.avenant_id else "")
+        ),
     )
     return sorted(changements, key=lambda c: c.date, reverse=True)

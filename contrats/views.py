@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -15,10 +18,10 @@ from contrats.filters import ContratFilter
 from contrats.historique import historique_contrat
 from contrats.models import Contrat, Deliberation, Echeance
 from contrats.tables import ContratTable, HistoriqueTable
-from finances.forms import BudgetAnneeForm
+from finances.forms import AvenantForm, BudgetAnneeForm
 from finances.models import LigneBudgetaire
-from finances.services import budget_annee_enregistrer
-from finances.tableaux import tableau_budgetaire
+from finances.services import avenant_appliquer, budget_annee_enregistrer
+from finances.tableaux import changements_des_avenants, lignes_en_vigueur, tableau_budgetaire
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
@@ -44,8 +47,22 @@ class ContratListView(SingleTableMixin, FilterView):
         return Contrat.objects.visibles_par(self.request.user).avec_collectivite().avec_totaux()
 
 
+def _date_demandee(request):
+    """?au=AAAA-MM-JJ : les montants en vigueur à cette date ; une date illisible est signalée, pas une erreur."""
+    brute = request.GET.get("au", "")
+    if not brute:
+        return None
+    try:
+        return datetime.date.fromisoformat(brute)
+    except ValueError:
+        messages.error(request, f"« {brute} » n'est pas une date (format attendu : AAAA-MM-JJ) : montants du jour.")
+        return None
+
+
 def contrat_detail(request, slug):
     contrat = contrat_visible(request, slug)
+    initial = request.GET.get("version") == "initiale"
+    date = None if initial else _date_demandee(request)
     return render(
         request,
         "contrats/detail.html",
@@ -54,7 +71,10 @@ def contrat_detail(request, slug):
             "signataires": contrat.signataires.select_related("organisation"),
             "visas": contrat.visas.all(),
             "axes": contrat.axes.prefetch_related("sous_axes"),
-            "tableau": tableau_budgetaire(contrat),
+            "tableau": tableau_budgetaire(contrat, date=date, initial=initial),
+            "date_budget": date,
+            "budget_initial": initial,
+            "avenants": changements_des_avenants(contrat),
             "indicateurs": tableau_indicateurs(contrat),
             "deliberations": Deliberation.objects.du_contrat(contrat),
             "bilans": Bilan.objects.filter(contrat=contrat).prefetch_related(
@@ -191,3 +211,48 @@ def export_xlsx(request, slug, nom):
 def historique_xlsx(request, slug):
     contrat = contrat_visible(request, slug)
     return reponse_xlsx(classeur_historique(contrat), f"{contrat.slug}-historique.xlsx")
+
+
+def avenant_creer(request, slug):
+    """Un avenant fixe ou modifie les montants d'une année : seuls les montants changés deviennent des lignes."""
+    contrat = contrat_visible(request, slug)
+    if not request.user.has_perm("finances.modifier_budget", contrat):
+        raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat saisissent un avenant.")
+    try:
+        annee = annee_du_contrat(contrat, int(request.GET.get("annee") or contrat.annee_debut))
+    except ValueError as erreur:
+        raise Http404("Année illisible.") from erreur
+    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
+    en_vigueur = [ligne for ligne in lignes_en_vigueur(contrat).values() if ligne.annee == annee]
+    en_vigueur_par_cle = {(ligne.action_id, ligne.financeur): ligne.montant for ligne in en_vigueur}
+    donnees = request.POST if request.method == "POST" else None
+    form = AvenantForm(donnees, contrat=contrat, prefix="avenant")
+    montants_form = BudgetAnneeForm(donnees, actions=actions, annee=annee, lignes=en_vigueur)
+    if request.method == "POST" and form.is_valid() and montants_form.is_valid():
+        changes = {
+            cle: montant
+            for cle, montant in montants_form.montants().items()
+            if en_vigueur_par_cle.get((cle[0].pk, cle[2]), Decimal("0")) != montant
+        }
+        try:
+            avenant = avenant_appliquer(
+                user=request.user,
+                contrat=contrat,
+                numero=form.cleaned_data["numero"],
+                date=form.cleaned_data["date"],
+                objet=form.cleaned_data["objet"],
+                deliberation=form.cleaned_data["deliberation"],
+                montants=changes,
+            )
+        except ValidationError as erreur:
+            montants_form.ajouter_erreurs(erreur)
+        else:
+            messages.success(request, f"{avenant} enregistré : {len(changes)} montant(s) {annee} modifié(s).")
+            return redirect(contrat.get_absolute_url() + "#avenants")
+    if request.method == "POST":
+        messages.error(request, "L'avenant n'a pas été enregistré : corrigez les erreurs signalées.")
+    return render(
+        request,
+        "finances/avenant.html",
+        {"contrat": contrat, "annee": annee, "form": form, "montants_form": montants_form},
+    )

@@ -63,3 +63,29 @@ class BudgetAnneeForm(forms.Form):
     def ajouter_erreurs(self, erreur: ValidationError):
         for message in erreur.messages:
             self.add_error(None, message)
+
+
+class AvenantForm(forms.Form):
+    numero = forms.IntegerField(
+        label="Numéro de l'avenant",
+        min_value=1,
+        max_value=999,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    date = forms.DateField(
+        label="Date de signature",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Saisissez une date, par exemple 15/03/2025."},
+        widget=forms.DateInput(attrs={"class": "form-control", "placeholder": "jj/mm/aaaa"}),
+    )
+    objet = forms.CharField(
+        label="Objet", max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    deliberation = forms.ModelChoiceField(
+        label="Délibération", required=False, queryset=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, contrat, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliberation"].queryset = contrat.deliberations.all()
+        self.fields["deliberation"].empty_label = "Aucune"

@@ -1,0 +1,193 @@
+"""Les classeurs Excel relus comme un financier les ouvrirait : openpyxl, puis LibreOffice pour recalculer."""
+
+import datetime
+import html
+import re
+import shutil
+import subprocess
+import uuid
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from actions.models import Action
+from contrats.models import Contrat
+from finances.enums import Financeur
+from finances.exports import classeur_budget
+from finances.models import Execution
+from finances.services import avenant_appliquer
+from finances.tableaux import tableau_budgetaire
+from tests.conftest import CLS
+
+BUDGET_CLS = {  # action -> État (= DM) 2024, 2025, 2026, 2027
+    "1": (65000, 65000, 65000, 65000), "2": (20000, 20000, 20000, 20000), "3": (25000, 25000, 25000, 25000),
+    "4": (20000, 20000, 20000, 20000), "5": (47500, 60000, 60000, 60000), "6": (100000, 100000, 100000, 100000),
+    "7": (25000, 25000, 25000, 25000), "8": (30000, 35000, 35000, 35000),
+}  # fmt: skip
+
+
+def recalculer(contenu: bytes, dossier: Path):
+    """Ouvre le classeur avec LibreOffice, qui recalcule toutes les formules, et relit les valeurs obtenues."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice est requis : lancez `make libreoffice` (fait par `make test`).")
+    source = dossier / "source.xlsx"
+    source.write_bytes(contenu)
+    sortie = dossier / "recalcule"
+    profil = dossier / f"profil-{uuid.uuid4().hex}"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profil}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(sortie), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return load_workbook(sortie / "source.xlsx", data_only=True)
+
+
+def lignes_par_libelle(feuille):
+    return {str(ligne[0]).split(" ")[0] if ligne[0] and ligne[0][0].isdigit() else ligne[0]: ligne
+            for ligne in feuille.iter_rows(min_row=7, values_only=True) if ligne[0]}  # fmt: skip
+
+
+@pytest.fixture
+def cls():
+    return Contrat.objects.get(slug=CLS)
+
+
+def test_budget_xlsx_recalcule_par_libreoffice(connecte, tmp_path):
+    reponse = connecte("finances").get(reverse("contrats:budget_xlsx", args=[CLS]))
+    assert reponse["Content-Disposition"] == 'attachment; filename="dijon-cls-2024-2027-budget.xlsx"'
+
+    brut = load_workbook(BytesIO(reponse.content)).active
+    assert brut["A1"].value == "Tableau budgétaire" and brut["A2"].value == "Contrat local des solidarités 2024-2027"
+    assert brut["A3"].value == "Extraction du" and isinstance(brut["B3"].value, datetime.datetime)
+    assert brut.freeze_panes == "B7" and brut.print_title_rows == "$5:$6"
+    assert brut.page_setup.orientation == "landscape" and int(brut.page_setup.paperSize) == int(brut.PAPERSIZE_A4)
+    assert brut.column_dimensions["A"].width == 52
+    assert [brut.cell(5, c).value for c in (2, 5, 8, 11)] == [2024, "2025 (provisoire)", "2026 (provisoire)",
+                                                              "2027 (provisoire)"]  # fmt: skip
+    lignes = lignes_par_libelle(brut)
+    assert lignes["1"][2] == 65000 and isinstance(lignes["1"][2], int | float | Decimal)  # un nombre, pas du texte
+    assert str(lignes["1"][1]).startswith("=SUM(") and str(lignes["TOTAL"][2]).startswith("=SUM(")
+    assert "€" in brut.cell(7 + 1, 3).number_format
+
+    feuille = recalculer(reponse.content, tmp_path).active
+    lignes = lignes_par_libelle(feuille)
+    for numero, montants in BUDGET_CLS.items():
+        for rang, etat in enumerate(montants):
+            total, part_etat, part_dm = lignes[numero][1 + 3 * rang : 4 + 3 * rang]
+            assert (total, part_etat, part_dm) == (2 * etat, etat, etat), (numero, rang)
+    total = lignes["TOTAL"]
+    assert total[1:4] == (665000, 332500, 332500)
+    for rang in (1, 2, 3):
+        assert total[1 + 3 * rang : 4 + 3 * rang] == (700000, 350000, 350000)
+    sous_totaux = [ligne for cle, ligne in lignes.items() if str(cle).startswith("Sous-total")]
+    assert [ligne[2] for ligne in sous_totaux] == [85000, 45000, 147500, 55000]
+
+
+def _avenant_2025(cls, user):
+    action6 = Action.objects.get(contrat=cls, numero="6")
+    return avenant_appliquer(
+        user=user,
+        contrat=cls,
+        numero=1,
+        date=datetime.date(2025, 4, 15),
+        objet="Fixation du montant 2025 de l'État",
+        montants={(action6, 2025, Financeur.ETAT): Decimal("90000")},
+    )
+
+
+def test_avenant_change_les_montants_en_vigueur_et_garde_l_initial(cls, django_user_model, connecte, tmp_path):
+    _avenant_2025(cls, django_user_model.objects.get(username="finances"))
+    en_vigueur = tableau_budgetaire(cls).total.annees[2025]
+    assert (en_vigueur.etat, en_vigueur.collectivite) == (340000, 350000)
+    assert 2025 not in tableau_budgetaire(cls).provisoires and 2026 in tableau_budgetaire(cls).provisoires
+    assert tableau_budgetaire(cls, initial=True).total.annees[2025].etat == 350000
+    assert tableau_budgetaire(cls, date=datetime.date(2025, 4, 14)).total.annees[2025].etat == 350000
+
+    client = connecte("finances")
+    page = re.sub(r"[\u00a0\u202f]", " ", html.unescape(client.get(cls.get_absolute_url()).content.decode()))
+    assert "Avenant n°1 du 15/04/2025" in page and "Action 6, 2025, État : 100 000 € → 90 000 €" in page
+    assert "340 000 €" in page
+
+    budget = recalculer(client.get(reverse("contrats:budget_xlsx", args=[CLS])).content, tmp_path).active
+    lignes = lignes_par_libelle(budget)
+    assert lignes["6"][4:7] == (190000, 90000, 100000)
+    assert lignes["TOTAL"][4:7] == (690000, 340000, 350000)
+    assert budget.cell(5, 5).value == 2025
+
+    execution = load_workbook(BytesIO(client.get(reverse("contrats:execution_xlsx", args=[CLS])).content))["Exécution"]
+    prevus = {(r[0].split(" ")[0], r[1], r[2]): r[3] for r in execution.iter_rows(min_row=6, values_only=True) if r[1]}
+    assert prevus[("6", 2025, "État")] == 90000 and prevus[("6", 2024, "État")] == 100000
+
+    indicateurs = load_workbook(BytesIO(client.get(reverse("contrats:indicateurs_xlsx", args=[CLS])).content))
+    historique = [r for r in indicateurs["Historique"].iter_rows(min_row=6, values_only=True)]
+    assert any(
+        r[2] == "Action 6 – budget 2025 – État (avenant n°1)" and r[5] == "90\u202f000" and r[6] == "Avenant n°1"
+        for r in historique
+    )
+
+
+def test_avenant_qui_casse_la_parite_refuse(cls, connecte):
+    client = connecte("finances")
+    action6 = Action.objects.get(contrat=cls, numero="6")
+    url = reverse("contrats:avenant_creer", args=[CLS]) + "?annee=2026"
+    reponse = client.get(url)
+    donnees = {nom: champ.prepare_value(reponse.context["montants_form"][nom].value())
+               for nom, champ in reponse.context["montants_form"].fields.items()}  # fmt: skip
+    donnees |= {"avenant-numero": "1", "avenant-date": "01/02/2026", "avenant-objet": "Hausse État",
+                f"a{action6.pk}_etat": "150 000"}  # fmt: skip
+    page = html.unescape(client.post(url, donnees).content.decode()).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Action 6, 2026 : la collectivité apporte 100 000 € sur 250 000 €, soit moins de 50 %" in page
+    assert not cls.avenants.exists()
+    donnees[f"a{action6.pk}_etat"] = "95 000"
+    donnees["avenant-date"] = "31/02/2026"
+    assert "Saisissez une date" in html.unescape(client.post(url, donnees).content.decode())
+    donnees["avenant-date"] = "01/02/2026"
+    assert client.post(url, donnees).status_code == 302
+    assert cls.avenants.get().lignes.get().montant == 95000
+    assert connecte("metropole").get(url).status_code == 403
+
+
+def test_execution_sous_consommation_et_textes_jamais_formules(cls, connecte):
+    action1 = Action.objects.get(contrat=cls, numero="1")
+    Execution.objects.create(
+        action=action1,
+        annee=2024,
+        financeur="etat",
+        engage=60000,
+        realise=40000,
+        justification="=1+1 montée en charge",
+    )
+    feuille = load_workbook(BytesIO(connecte("finances").get(reverse("contrats:execution_xlsx", args=[CLS])).content))[
+        "Exécution"
+    ]
+    ligne = next(r for r in feuille.iter_rows(min_row=6) if r[0].value.startswith("1 ") and r[1].value == 2024
+                 and r[2].value == "État")  # fmt: skip
+    assert [c.value for c in ligne[3:6]] == [65000, 60000, 40000]
+    assert ligne[6].value == '=IF(D{0}=0,"",F{0}/D{0})'.format(ligne[0].row)
+    assert ligne[7].value == "oui"  # 61,5 % < seuil de 80 %
+    assert ligne[8].value == "=1+1 montée en charge" and ligne[8].data_type == "s" and ligne[8].quotePrefix
+
+
+def test_exports_en_nombre_de_requetes_fixe(cls):
+    from tests.contrats.test_pages import _contrat_de_taille
+
+    nombres = []
+    for taille in (8, 80):
+        contrat, _ = _contrat_de_taille(taille)
+        with CaptureQueriesContext(connection) as requetes:
+            classeur_budget(contrat)
+        nombres.append(len(requetes))
+    assert nombres == [3, 3]
+
+
+@pytest.mark.parametrize("nom", ["contrats:budget_xlsx", "contrats:execution_xlsx", "contrats:indicateurs_xlsx"])
+def test_exports_refuses_hors_territoire(connecte, nom):
+    assert connecte("autre-territoire").get(reverse(nom, args=[CLS])).status_code == 404
+    assert connecte("secretariat").get(reverse(nom, args=[CLS])).status_code == 200
