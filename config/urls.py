@@ -15,4 +15,5 @@ urlpatterns = [
     path("contrats/", include("contrats.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
     path("contrats/<slug:slug>/", include("finances.urls")),
+    path("contrats/<slug:slug>/rapports/", include("rapports.urls")),
 ]

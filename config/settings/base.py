@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "actions",
     "indicateurs",
     "finances",
+    "rapports",
 ]
 
 MIDDLEWARE = [
