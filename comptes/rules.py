@@ -51,6 +51,10 @@ rules.add_perm("contrats.voir_contrat", est_partie)
 rules.add_perm("contrats.voir_coherence", est_partie)
 rules.add_perm("contrats.voir_historique", est_partie)
 rules.add_perm("finances.modifier_budget", est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER))
+# Rapports : toute partie les lit ; seuls le secrétariat du conseil et l'administrateur figent une version
+# « pour transmission » et enregistrent le vote d'une délibération.
+rules.add_perm("rapports.voir", est_partie)
+rules.add_perm("rapports.transmettre", est_partie & a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT))
 rules.add_perm("finances.importer_execution", est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER))
 # Saisie des valeurs et récits : la collectivité ; validation, renvoi et réouverture : l'État.
 rules.add_perm("indicateurs.saisir", est_partie & (est_administrateur | agent_collectivite))
