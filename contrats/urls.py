@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/actions/<str:numero>/", views.action_detail, name="action"),
     path("<slug:slug>/budget/<int:annee>/", views.budget_annee_modifier, name="budget_annee"),
     path("<slug:slug>/avenants/nouveau/", views.avenant_creer, name="avenant_creer"),
+    path("<slug:slug>/execution/", views.execution, name="execution"),
     path("<slug:slug>/historique/", views.historique, name="historique"),
     path("<slug:slug>/historique.xlsx", views.historique_xlsx, name="historique_xlsx"),
     path("<slug:slug>/budget.xlsx", views.export_xlsx, {"nom": "budget"}, name="budget_xlsx"),

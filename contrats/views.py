@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -19,9 +20,9 @@ from contrats.historique import historique_contrat
 from contrats.models import Contrat, Deliberation, Echeance
 from contrats.tables import ContratTable, HistoriqueTable
 from finances.forms import AvenantForm, BudgetAnneeForm
-from finances.models import LigneBudgetaire
-from finances.services import avenant_appliquer, budget_annee_enregistrer
-from finances.tableaux import changements_des_avenants, lignes_en_vigueur, tableau_budgetaire
+from finances.models import Execution, LigneBudgetaire
+from finances.services import avenant_appliquer, budget_annee_enregistrer, execution_justifier
+from finances.tableaux import changements_des_avenants, lignes_en_vigueur, tableau_budgetaire, tableau_execution
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
@@ -255,4 +256,35 @@ def avenant_creer(request, slug):
         request,
         "finances/avenant.html",
         {"contrat": contrat, "annee": annee, "form": form, "montants_form": montants_form},
+    )
+
+
+def execution(request, slug):
+    """Exécution budgétaire : taux par action, axe et total ; sous-consommations à justifier ; versements."""
+    contrat = contrat_visible(request, slug)
+    peut_justifier = request.user.has_perm("finances.modifier_budget", contrat)
+    if request.method == "POST":
+        if not peut_justifier:
+            raise PermissionDenied("Seuls les financiers et administrateurs justifient une sous-consommation.")
+        url = reverse("contrats:execution", args=[contrat.slug]) + "#alertes"
+        identifiant = request.POST.get("execution", "")
+        if not identifiant.isdigit():
+            messages.error(request, "Ligne d'exécution non précisée : rien n'a été enregistré.")
+            return redirect(url)
+        ligne = get_object_or_404(Execution.objects.du_contrat(contrat), pk=int(identifiant))
+        try:
+            execution_justifier(
+                user=request.user, execution=ligne, justification=request.POST.get("justification", "")
+            )
+        except ValidationError as erreur:
+            messages.error(request, "Justification non enregistrée : " + " ".join(erreur.messages))
+        else:
+            messages.success(
+                request, f"Justification enregistrée pour l'action {ligne.action.numero} ({ligne.annee})."
+            )
+        return redirect(url)
+    return render(
+        request,
+        "finances/execution.html",
+        {"contrat": contrat, "tableau": tableau_execution(contrat), "peut_justifier": peut_justifier},
     )

@@ -152,3 +152,17 @@ def avenant_appliquer(
         ligne.full_clean()
         ligne.save()
     return avenant
+
+
+@transaction.atomic
+def execution_justifier(*, user, execution, justification: str):
+    """La justification d'une sous-consommation, présentée au dialogue de gestion (Art. 2.2 du CLS)."""
+    justification = (justification or "").strip()
+    if len(justification) > 2000:
+        raise ValidationError("La justification est limitée à 2 000 caractères.")
+    execution.justification = justification
+    execution._history_user = user
+    execution._change_reason = "Justification de sous-consommation"
+    execution.full_clean()
+    execution.save()
+    return execution

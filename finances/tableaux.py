@@ -157,3 +157,73 @@ def tableau_budgetaire(contrat, date: datetime.date | None = None, initial: bool
         a_autres_financeurs=a_autres,
         provisoires=set() if initial else annees_provisoires(contrat, en_vigueur),
     )
+
+
+@dataclass
+class CelluleExecution:
+    prevu: Decimal = ZERO
+    engage: Decimal = ZERO
+    realise: Decimal = ZERO
+
+    @property
+    def taux(self) -> Decimal | None:
+        return (self.realise / self.prevu) if self.prevu else None
+
+    def ajouter(self, autre: "CelluleExecution") -> None:
+        self.prevu += autre.prevu
+        self.engage += autre.engage
+        self.realise += autre.realise
+
+
+@dataclass
+class TableauExecution:
+    annees: list[int]
+    lignes: list  # (axe, action, {annee: {financeur: CelluleExecution}})
+    par_axe: dict  # axe_id -> {annee: {financeur: CelluleExecution}}
+    total: dict  # annee -> {financeur: CelluleExecution}
+    alertes: list  # Execution sous le seuil, avec leur taux
+    versements: list
+    versements_par_annee: dict  # annee -> (dû État en vigueur, versé)
+
+
+def tableau_execution(contrat) -> TableauExecution:
+    """Prévu (en vigueur) / engagé / réalisé et taux par action, axe et au total ; alertes de sous-consommation."""
+    from finances.models import Execution, Versement
+
+    annees = contrat.annees
+    financeurs = [Financeur.ETAT, Financeur.COLLECTIVITE]
+    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
+    cellules = defaultdict(lambda: defaultdict(lambda: defaultdict(CelluleExecution)))
+    for ligne in lignes_en_vigueur(contrat).values():
+        if ligne.financeur in financeurs:
+            cellules[ligne.action_id][ligne.annee][ligne.financeur].prevu += ligne.montant
+    executions = list(Execution.objects.du_contrat(contrat).select_related("action"))
+    for execution in executions:
+        if execution.financeur in financeurs:
+            cellule = cellules[execution.action_id][execution.annee][execution.financeur]
+            cellule.engage += execution.engage
+            cellule.realise += execution.realise
+    seuil = Decimal(contrat.seuil_sous_consommation) / 100
+    alertes = []
+    for execution in executions:
+        cellule = cellules[execution.action_id][execution.annee][execution.financeur]
+        if cellule.taux is not None and cellule.taux < seuil:
+            alertes.append((execution, cellule.taux))
+
+    par_axe = defaultdict(lambda: defaultdict(lambda: defaultdict(CelluleExecution)))
+    total = defaultdict(lambda: defaultdict(CelluleExecution))
+    lignes = []
+    for action in actions:
+        for annee in annees:
+            for financeur in financeurs:
+                cellule = cellules[action.pk][annee][financeur]
+                par_axe[action.axe_id][annee][financeur].ajouter(cellule)
+                total[annee][financeur].ajouter(cellule)
+        lignes.append((action.axe, action, cellules[action.pk]))
+
+    versements = list(Versement.objects.filter(contrat=contrat).select_related("axe").order_by("date"))
+    verse = defaultdict(Decimal)
+    for versement in versements:
+        verse[versement.annee] += versement.montant
+    versements_par_annee = {a: (total[a][Financeur.ETAT].prevu, verse[a]) for a in annees}
+    return TableauExecution(annees, lignes, par_axe, total, alertes, versements, versements_par_annee)

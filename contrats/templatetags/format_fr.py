@@ -33,3 +33,16 @@ def cible(c):
 @register.filter
 def get_item(dictionnaire, cle):
     return dictionnaire.get(cle)
+
+
+@register.filter
+def pourcentage(taux):
+    """0.615 → « 61,5 % »."""
+    if taux is None:
+        return "—"
+    return f"{formats.nombre((Decimal(taux) * 100).quantize(Decimal('0.1')))}\u00a0%"
+
+
+@register.filter
+def soustraire(a, b):
+    return Decimal(a or 0) - Decimal(b or 0)

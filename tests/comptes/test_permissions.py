@@ -44,6 +44,13 @@ def cas():
         yield "contrats:action", "get", lire, [slug, action.numero]
         yield "contrats:historique", "get", lire, [slug]
         yield "contrats:historique_xlsx", "get", lire, [slug]
+        yield "contrats:budget_xlsx", "get", lire, [slug]
+        yield "contrats:execution_xlsx", "get", lire, [slug]
+        yield "contrats:indicateurs_xlsx", "get", lire, [slug]
+        yield "contrats:execution", "get", lire, [slug]
+        yield "contrats:execution", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
+        yield "contrats:avenant_creer", "get", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
+        yield "contrats:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "indicateurs:grille", "get", lire, [slug, annee]
         yield "indicateurs:detail", "get", lire, [slug, indicateur.pk]
         yield (
