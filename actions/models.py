@@ -9,6 +9,25 @@ class ActionQuerySet(models.QuerySet):
     def du_contrat(self, contrat):
         return self.filter(contrat=contrat).select_related("axe", "sous_axe")
 
+    def pour_tableaux(self, contrat):
+        """Les seuls champs des tableaux (budget, exécution, exports) : pas les longs textes des fiches."""
+        return (
+            self.filter(contrat=contrat)
+            .select_related("axe")
+            .only(
+                "contrat_id",
+                "numero",
+                "ordre",
+                "intitule",
+                "nature",
+                "axe__numero",
+                "axe__intitule",
+                "axe__code_activite",
+                "axe__pilier",
+            )  # fmt: skip
+            .order_by("axe__numero", "ordre", "numero")
+        )
+
 
 class Action(models.Model):
     """Une fiche action du contrat."""

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from contrats.excel import (
@@ -82,12 +82,14 @@ def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
                     valeur = getattr(montants_par_annee[annee], financeur)
                 cellule = feuille.cell(row=ligne_excel, column=colonne, value=valeur)
                 cellule.number_format = FORMAT_EUROS
-                cellule.font = Font(bold=gras)
+                if gras:
+                    cellule.font = GRAS
             total = feuille.cell(
                 row=ligne_excel, column=col_total, value=f"=SUM({premieres}{ligne_excel}:{dernieres}{ligne_excel})"
             )
             total.number_format = FORMAT_EUROS
-            total.font = Font(bold=gras)
+            if gras:
+                total.font = GRAS
 
     ligne = debut
     sous_totaux = []
@@ -136,8 +138,12 @@ def donnees_execution(contrat):
     """Prévu (en vigueur), engagé, réalisé, taux et alerte de sous-consommation, par action × année × financeur."""
     en_vigueur = lignes_en_vigueur(contrat)
     executions = {
-        (e.action_id, e.annee, e.financeur): e for e in Execution.objects.du_contrat(contrat).select_related("action")
-    }
+        (e.action_id, e.annee, e.financeur): e
+        for e in Execution.objects.du_contrat(contrat)
+        .select_related("action")
+        .only("annee", "financeur", "engage", "realise", "justification", "action__numero", "action__ordre",
+              "action__intitule")
+    }  # fmt: skip
     cles = sorted(
         set(en_vigueur) | set(executions),
         key=lambda c: (

@@ -70,7 +70,14 @@ def _rang(ligne) -> tuple:
 def lignes_en_vigueur(contrat, date: datetime.date | None = None, initial: bool = False) -> dict:
     """(action_id, annee, financeur) → la ligne en vigueur à la date donnée (aujourd'hui par défaut) :
     celle du dernier avenant signé à cette date qui la fixe, sinon celle du contrat initial. Une requête."""
-    lignes = LigneBudgetaire.objects.du_contrat(contrat).select_related("avenant", "action")
+    lignes = (
+        LigneBudgetaire.objects.du_contrat(contrat)
+        .select_related("avenant", "action")
+        .only(
+            "annee", "financeur", "montant", "avenant__date", "avenant__numero",
+            "action__numero", "action__ordre", "action__intitule", "action__axe_id", "action__contrat_id",
+        )
+    )  # fmt: skip
     if initial:
         lignes = lignes.filter(avenant__isnull=True)
     elif date is not None:
@@ -118,7 +125,7 @@ def changements_des_avenants(contrat) -> list[tuple]:
 
 def tableau_budgetaire(contrat, date: datetime.date | None = None, initial: bool = False) -> TableauBudgetaire:
     annees = contrat.annees
-    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
+    actions = list(Action.objects.pour_tableaux(contrat))
     montants = defaultdict(lambda: defaultdict(Montants))
     a_autres = False
     en_vigueur = lignes_en_vigueur(contrat, date=date, initial=initial)
@@ -192,7 +199,7 @@ def tableau_execution(contrat) -> TableauExecution:
 
     annees = contrat.annees
     financeurs = [Financeur.ETAT, Financeur.COLLECTIVITE]
-    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
+    actions = list(Action.objects.pour_tableaux(contrat))
     cellules = defaultdict(lambda: defaultdict(lambda: defaultdict(CelluleExecution)))
     for ligne in lignes_en_vigueur(contrat).values():
         if ligne.financeur in financeurs:

@@ -191,3 +191,20 @@ def test_exports_en_nombre_de_requetes_fixe(cls):
 def test_exports_refuses_hors_territoire(connecte, nom):
     assert connecte("autre-territoire").get(reverse(nom, args=[CLS])).status_code == 404
     assert connecte("secretariat").get(reverse(nom, args=[CLS])).status_code == 200
+
+
+def test_commande_exporter(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    sortie = StringIO()
+    call_command("exporter", "budget", "--tous", "--annee", "2025", "--dossier", str(tmp_path), stdout=sortie)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dijon-cls-2024-2027-budget.xlsx"]
+    assert "1 classeur(s) écrit(s)" in sortie.getvalue()
+    call_command("exporter", "indicateurs", CLS, "--dossier", str(tmp_path / "i"), stdout=StringIO())
+    assert load_workbook(tmp_path / "i" / f"{CLS}-indicateurs.xlsx").sheetnames == ["Indicateurs", "Historique"]
+    with pytest.raises(CommandError, match="Contrat inconnu : inexistant"):
+        call_command("exporter", "budget", "inexistant", "--dossier", str(tmp_path))
+    with pytest.raises(CommandError, match="n'est pas une date"):
+        call_command("exporter", "budget", "--tous", "--au", "31/12/2025", "--dossier", str(tmp_path))
