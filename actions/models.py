@@ -131,9 +131,6 @@ class Jalon(models.Model):
         return f"{self.annee} : {self.libelle[:60]}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
-        if self.action_id and self.annee and not self.action.contrat.contient_annee(self.annee):
-            raise ValidationError(
-                {"annee": f"L'année {self.annee} est hors de la période du contrat ({self.action.contrat.periode})."}
-            )
+        if self.action_id and self.annee:
+            self.action.contrat.verifier_annee(self.annee)

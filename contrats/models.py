@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -137,6 +138,15 @@ class Contrat(models.Model):
 
     def contient_annee(self, annee: int) -> bool:
         return self.annee_debut <= annee <= self.annee_fin
+
+    def message_hors_periode(self, annee, mot: str = "L'année") -> str:
+        return f"{mot} {annee} est hors de la période du contrat ({self.periode})."
+
+    def verifier_annee(self, annee: int, champ: str | None = "annee", mot: str = "L'année") -> None:
+        """La règle « années dans la période du contrat », avec son message, pour tous les modèles et services."""
+        if not self.contient_annee(annee):
+            message = self.message_hors_periode(annee, mot)
+            raise ValidationError({champ: message} if champ else message)
 
 
 class Signataire(models.Model):

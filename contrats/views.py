@@ -1,11 +1,8 @@
 import datetime
-from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -19,10 +16,8 @@ from contrats.filters import ContratFilter
 from contrats.historique import historique_contrat
 from contrats.models import Contrat, Deliberation, Echeance
 from contrats.tables import ContratTable, HistoriqueTable
-from finances.forms import AvenantForm, BudgetAnneeForm
-from finances.models import Execution, LigneBudgetaire
-from finances.services import avenant_appliquer, budget_annee_enregistrer, execution_justifier
-from finances.tableaux import changements_des_avenants, lignes_en_vigueur, tableau_budgetaire, tableau_execution
+from finances.models import LigneBudgetaire
+from finances.tableaux import changements_des_avenants, tableau_budgetaire
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
@@ -35,7 +30,7 @@ def contrat_visible(request, slug) -> Contrat:
 
 def annee_du_contrat(contrat: Contrat, annee: int) -> int:
     if not contrat.contient_annee(annee):
-        raise Http404(f"L'année {annee} est hors de la période du contrat ({contrat.periode}).")
+        raise Http404(contrat.message_hors_periode(annee))
     return annee
 
 
@@ -123,29 +118,6 @@ def contrat_coherence(request, slug):
     )
 
 
-def budget_annee_modifier(request, slug, annee):
-    contrat = contrat_visible(request, slug)
-    annee = annee_du_contrat(contrat, annee)
-    if not request.user.has_perm("finances.modifier_budget", contrat):
-        raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat modifient le budget.")
-    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
-    lignes = LigneBudgetaire.objects.du_contrat(contrat).initiales().filter(annee=annee)
-    form = BudgetAnneeForm(request.POST or None, actions=actions, annee=annee, lignes=lignes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enregistrees = budget_annee_enregistrer(
-                user=request.user, contrat=contrat, annee=annee, montants=form.montants()
-            )
-        except ValidationError as erreur:
-            form.ajouter_erreurs(erreur)
-        else:
-            messages.success(request, f"Budget {annee} enregistré : {len(enregistrees)} ligne(s) modifiée(s).")
-            return redirect(contrat.get_absolute_url() + "#tableau-budgetaire")
-    if request.method == "POST" and not form.is_valid():
-        messages.error(request, "Le budget n'a pas été enregistré : corrigez les erreurs signalées.")
-    return render(request, "finances/budget_annee.html", {"contrat": contrat, "annee": annee, "form": form})
-
-
 def accueil(request):
     """Ce qui est dû, ce qui est en retard, ce qui attend l'action de l'utilisateur, sur ses contrats."""
     contrats = list(Contrat.objects.visibles_par(request.user).avec_collectivite())
@@ -200,91 +172,7 @@ def historique(request, slug):
     return render(request, "contrats/historique.html", {"contrat": contrat, "table": table})
 
 
-def export_xlsx(request, slug, nom):
-    """/contrats/<slug>/budget.xlsx, execution.xlsx, indicateurs.xlsx : pour toute partie au contrat."""
-    from finances.exports import classeur_budget, classeur_execution, classeur_indicateurs
-
-    contrat = contrat_visible(request, slug)
-    fabriques = {"budget": classeur_budget, "execution": classeur_execution, "indicateurs": classeur_indicateurs}
-    return reponse_xlsx(fabriques[nom](contrat), f"{contrat.slug}-{nom}.xlsx")
-
-
 def historique_xlsx(request, slug):
     contrat = contrat_visible(request, slug)
     return reponse_xlsx(classeur_historique(contrat), f"{contrat.slug}-historique.xlsx")
 
-
-def avenant_creer(request, slug):
-    """Un avenant fixe ou modifie les montants d'une année : seuls les montants changés deviennent des lignes."""
-    contrat = contrat_visible(request, slug)
-    if not request.user.has_perm("finances.modifier_budget", contrat):
-        raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat saisissent un avenant.")
-    try:
-        annee = annee_du_contrat(contrat, int(request.GET.get("annee") or contrat.annee_debut))
-    except ValueError as erreur:
-        raise Http404("Année illisible.") from erreur
-    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
-    en_vigueur = [ligne for ligne in lignes_en_vigueur(contrat).values() if ligne.annee == annee]
-    en_vigueur_par_cle = {(ligne.action_id, ligne.financeur): ligne.montant for ligne in en_vigueur}
-    donnees = request.POST if request.method == "POST" else None
-    form = AvenantForm(donnees, contrat=contrat, prefix="avenant")
-    montants_form = BudgetAnneeForm(donnees, actions=actions, annee=annee, lignes=en_vigueur)
-    if request.method == "POST" and form.is_valid() and montants_form.is_valid():
-        changes = {
-            cle: montant
-            for cle, montant in montants_form.montants().items()
-            if en_vigueur_par_cle.get((cle[0].pk, cle[2]), Decimal("0")) != montant
-        }
-        try:
-            avenant = avenant_appliquer(
-                user=request.user,
-                contrat=contrat,
-                numero=form.cleaned_data["numero"],
-                date=form.cleaned_data["date"],
-                objet=form.cleaned_data["objet"],
-                deliberation=form.cleaned_data["deliberation"],
-                montants=changes,
-            )
-        except ValidationError as erreur:
-            montants_form.ajouter_erreurs(erreur)
-        else:
-            messages.success(request, f"{avenant} enregistré : {len(changes)} montant(s) {annee} modifié(s).")
-            return redirect(contrat.get_absolute_url() + "#avenants")
-    if request.method == "POST":
-        messages.error(request, "L'avenant n'a pas été enregistré : corrigez les erreurs signalées.")
-    return render(
-        request,
-        "finances/avenant.html",
-        {"contrat": contrat, "annee": annee, "form": form, "montants_form": montants_form},
-    )
-
-
-def execution(request, slug):
-    """Exécution budgétaire : taux par action, axe et total ; sous-consommations à justifier ; versements."""
-    contrat = contrat_visible(request, slug)
-    peut_justifier = request.user.has_perm("finances.modifier_budget", contrat)
-    if request.method == "POST":
-        if not peut_justifier:
-            raise PermissionDenied("Seuls les financiers et administrateurs justifient une sous-consommation.")
-        url = reverse("contrats:execution", args=[contrat.slug]) + "#alertes"
-        identifiant = request.POST.get("execution", "")
-        if not identifiant.isdigit():
-            messages.error(request, "Ligne d'exécution non précisée : rien n'a été enregistré.")
-            return redirect(url)
-        ligne = get_object_or_404(Execution.objects.du_contrat(contrat), pk=int(identifiant))
-        try:
-            execution_justifier(
-                user=request.user, execution=ligne, justification=request.POST.get("justification", "")
-            )
-        except ValidationError as erreur:
-            messages.error(request, "Justification non enregistrée : " + " ".join(erreur.messages))
-        else:
-            messages.success(
-                request, f"Justification enregistrée pour l'action {ligne.action.numero} ({ligne.annee})."
-            )
-        return redirect(url)
-    return render(
-        request,
-        "finances/execution.html",
-        {"contrat": contrat, "tableau": tableau_execution(contrat), "peut_justifier": peut_justifier},
-    )

@@ -109,10 +109,7 @@ class LigneBudgetaire(models.Model):
     def clean(self):
         if self.action_id and self.annee:
             contrat = self.action.contrat
-            if not contrat.contient_annee(self.annee):
-                raise ValidationError(
-                    {"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."}
-                )
+            contrat.verifier_annee(self.annee)
             if self.avenant_id and self.avenant.contrat_id != contrat.pk:
                 raise ValidationError({"avenant": "Cet avenant appartient à un autre contrat."})
 
@@ -159,10 +156,8 @@ class MontantAnnonce(models.Model):
         return f"{self.annee} – {self.get_financeur_display()} – {portee} : {self.montant} €"
 
     def clean(self):
-        if self.contrat_id and self.annee and not self.contrat.contient_annee(self.annee):
-            raise ValidationError(
-                {"annee": f"L'année {self.annee} est hors de la période du contrat ({self.contrat.periode})."}
-            )
+        if self.contrat_id and self.annee:
+            self.contrat.verifier_annee(self.annee)
         if self.axe_id and self.contrat_id and self.axe.contrat_id != self.contrat_id:
             raise ValidationError({"axe": "Cet axe appartient à un autre contrat."})
 
@@ -208,9 +203,8 @@ class Execution(models.Model):
         return f"{self.action} – {self.annee} – {self.get_financeur_display()}"
 
     def clean(self):
-        if self.action_id and self.annee and not self.action.contrat.contient_annee(self.annee):
-            periode = self.action.contrat.periode
-            raise ValidationError({"annee": f"L'année {self.annee} est hors de la période du contrat ({periode})."})
+        if self.action_id and self.annee:
+            self.action.contrat.verifier_annee(self.annee)
 
 
 class Versement(models.Model):
@@ -242,8 +236,7 @@ class Versement(models.Model):
         return f"Versement du {self.date:%d/%m/%Y} : {self.montant} €"
 
     def clean(self):
-        if self.contrat_id and self.annee and not self.contrat.contient_annee(self.annee):
-            periode = self.contrat.periode
-            raise ValidationError({"annee": f"L'exercice {self.annee} est hors de la période du contrat ({periode})."})
+        if self.contrat_id and self.annee:
+            self.contrat.verifier_annee(self.annee, mot="L'exercice")
         if self.axe_id and self.contrat_id and self.axe.contrat_id != self.contrat_id:
             raise ValidationError({"axe": "Cet axe appartient à un autre contrat."})

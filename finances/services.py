@@ -85,8 +85,7 @@ def budget_annee_enregistrer(*, user, contrat, annee: int, montants: Montants) -
     """Corrige d'un bloc les lignes du contrat initial d'une année (toutes actions × financeurs).
 
     Rien n'est écrit si une règle casse."""
-    if not contrat.contient_annee(annee):
-        raise ValidationError(f"L'année {annee} est hors de la période du contrat ({contrat.periode}).")
+    contrat.verifier_annee(annee, champ=None)
     for action, annee_ligne, _ in montants:
         if action.contrat_id != contrat.pk:
             raise ValidationError(f"L'action {action.numero} n'appartient pas à ce contrat.")
@@ -133,8 +132,7 @@ def avenant_appliquer(
     for action, annee, _ in montants:
         if action.contrat_id != contrat.pk:
             raise ValidationError(f"L'action {action.numero} n'appartient pas à ce contrat.")
-        if not contrat.contient_annee(annee):
-            raise ValidationError(f"L'année {annee} est hors de la période du contrat ({contrat.periode}).")
+        contrat.verifier_annee(annee, champ=None)
         annees.add(annee)
     futurs = montants_du_contrat(contrat)
     par_cle = {(a.pk, an, f): (a, an, f) for (a, an, f) in futurs}

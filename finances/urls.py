@@ -1,6 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from finances import views
 
 app_name = "finances"
 
-# Complété par l'import Excel (finances/imports.py, finances/views.py).
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.importer, name="import"),
+    path("import/modele.xlsx", views.modele, name="modele"),
+]

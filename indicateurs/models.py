@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -100,10 +99,7 @@ class Cible(models.Model):
     def clean(self):
         if self.indicateur_id and self.annee:
             contrat = self.indicateur.action.contrat
-            if not contrat.contient_annee(self.annee):
-                raise ValidationError(
-                    {"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."}
-                )
+            contrat.verifier_annee(self.annee)
 
 
 class Bilan(models.Model):
@@ -225,10 +221,8 @@ class SuiviAnnuel(models.Model):
         return f"Suivi {self.annee} – {self.contrat} ({self.get_statut_display()})"
 
     def clean(self):
-        if self.contrat_id and self.annee and not self.contrat.contient_annee(self.annee):
-            raise ValidationError(
-                {"annee": f"L'année {self.annee} est hors de la période du contrat ({self.contrat.periode})."}
-            )
+        if self.contrat_id and self.annee:
+            self.contrat.verifier_annee(self.annee)
 
     @property
     def verrouille(self) -> bool:
@@ -272,10 +266,7 @@ class Realisation(models.Model):
     def clean(self):
         if self.indicateur_id and self.annee:
             contrat = self.indicateur.action.contrat
-            if not contrat.contient_annee(self.annee):
-                raise ValidationError(
-                    {"annee": f"L'année {self.annee} est hors de la période du contrat ({contrat.periode})."}
-                )
+            contrat.verifier_annee(self.annee)
 
 
 class RecitAction(models.Model):

@@ -39,8 +39,7 @@ class Valeur:
 
 
 def suivi_obtenir(*, contrat, annee: int) -> SuiviAnnuel:
-    if not contrat.contient_annee(annee):
-        raise ValidationError(f"L'année {annee} est hors de la période du contrat ({contrat.periode}).")
+    contrat.verifier_annee(annee, champ=None)
     suivi, _ = SuiviAnnuel.objects.get_or_create(contrat=contrat, annee=annee)
     return suivi
 
@@ -85,7 +84,7 @@ def saisie_enregistrer(
     existantes = {
         r.indicateur_id: r
         for r in Realisation.objects.filter(indicateur__in=list(valeurs), annee=suivi.annee).select_related(
-            "indicateur"
+            "indicateur__action__contrat"
         )
     }
     modifies = 0

@@ -11,6 +11,7 @@ from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
 
 ROLES = ["anonyme", "admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire"]
 PARTIES = {"admin", "ddets", "metropole", "finances", "secretariat", "lecteur"}
+IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
 CONNEXION = "connexion"  # redirection vers la page de connexion
 
 
@@ -48,6 +49,9 @@ def cas():
         yield "contrats:execution_xlsx", "get", lire, [slug]
         yield "contrats:indicateurs_xlsx", "get", lire, [slug]
         yield "contrats:execution", "get", lire, [slug]
+        yield "finances:import", "get", lambda r, s: attendu_ecriture(r, s, IMPORTEURS), [slug]
+        yield "finances:import", "post", lambda r, s: attendu_ecriture(r, s, IMPORTEURS), [slug]
+        yield "finances:modele", "get", lambda r, s: attendu_ecriture(r, s, IMPORTEURS), [slug]
         yield "contrats:execution", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "contrats:avenant_creer", "get", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "contrats:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]

@@ -4,23 +4,18 @@
 démonstration sont donc rechargés avant chaque test de ce dossier."""
 
 import os
+import re
+from pathlib import Path
 
-# L'API synchrone de Playwright fait tourner une boucle d'événements dans le fil principal : sans cette variable,
-# Django refuserait les appels à l'ORM faits par les tests eux-mêmes (chargement des données, vérifications).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
 
-import re  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer  # noqa: E402
-from contrats.models import Contrat  # noqa: E402
-from contrats.services import donnees_charger  # noqa: E402
-from indicateurs.models import Indicateur  # noqa: E402
-from indicateurs.services import Valeur, saisie_enregistrer, suivi_changer_statut, suivi_obtenir  # noqa: E402
+from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer
+from contrats.models import Contrat
+from contrats.services import donnees_charger
+from indicateurs.models import Indicateur
+from indicateurs.services import Valeur, saisie_enregistrer, suivi_changer_statut, suivi_obtenir
 
 CLS = "dijon-cls-2024-2027"
 
@@ -54,6 +49,10 @@ def donnees_e2e(transactional_db, live_server):
 
 @pytest.fixture(scope="session")
 def navigateur():
+    # L'API synchrone de Playwright fait tourner une boucle d'événements dans le fil principal : sans cette variable,
+    # Django refuserait les appels à l'ORM faits par les tests eux-mêmes. Posée seulement quand un navigateur
+    # démarre (les tests de navigateur passent en dernier).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         expect.set_options(timeout=DELAI_MS)

@@ -1,0 +1,245 @@
+"""Import Excel : modèle à télécharger, envoi → aperçu → confirmation. Les contrôles et écritures sont dans
+finances/imports.py ; la vue vérifie l'accès, appelle, rend. Entre l'aperçu et la confirmation, les lignes
+validées restent côté serveur, dans la session (avec l'empreinte SHA-256 du fichier)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from actions.models import Action
+from contrats.excel import reponse_xlsx
+from contrats.views import annee_du_contrat, contrat_visible
+from finances.exports import classeur_budget, classeur_execution, classeur_indicateurs
+from finances.forms import AvenantForm, BudgetAnneeForm
+from finances.imports import (
+    PERMISSIONS,
+    Analyse,
+    TypeImport,
+    analyse_importer,
+    classeur_analyser,
+    classeur_modele,
+    fichier_lire,
+    types_autorises,
+)
+from finances.models import Execution, LigneBudgetaire
+from finances.services import avenant_appliquer, budget_annee_enregistrer, execution_justifier
+from finances.tableaux import lignes_en_vigueur, tableau_execution
+
+CLE_SESSION = "finances_import"
+REFUS = "Vous n'avez pas le droit d'importer ces données dans ce contrat."
+
+
+class ImportForm(forms.Form):
+    # Formulaire propre à cette vue : finances/forms.py porte celui du budget.
+    type = forms.ChoiceField(
+        label="Données à importer",
+        choices=TypeImport.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Choisissez les données à importer.", "invalid_choice": "Choix inconnu."},
+    )
+    fichier = forms.FileField(
+        label="Classeur Excel (.xlsx)",
+        allow_empty_file=True,  # un fichier vide est refusé par imports.fichier_verifier, avec son message
+        widget=forms.FileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "aria-describedby": "aide-fichier",
+            }
+        ),
+        error_messages={"required": "Choisissez le fichier .xlsx à importer.", "empty": "Le fichier est vide."},
+    )
+
+    def __init__(self, *args, types: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [(v, libelle) for v, libelle in TypeImport.choices if v in types]
+        if len(types) == 1:
+            self.fields["type"].initial = types[0]
+
+
+def modele(request, slug):
+    contrat = contrat_visible(request, slug)
+    if not types_autorises(request.user, contrat):
+        raise PermissionDenied(REFUS)
+    return reponse_xlsx(classeur_modele(contrat), f"{contrat.slug}-modele-import.xlsx")
+
+
+def importer(request, slug):
+    contrat = contrat_visible(request, slug)
+    types = types_autorises(request.user, contrat)
+    if not types:
+        raise PermissionDenied(REFUS)
+    if request.method == "POST" and request.POST.get("etape") == "confirmer":
+        return _confirmer(request, contrat)
+
+    if request.method == "POST":
+        demande = request.POST.get("type")
+        if demande in TypeImport.values and demande not in types:
+            raise PermissionDenied(REFUS)
+        form = ImportForm(request.POST, request.FILES, types=types)
+        if form.is_valid():
+            fichier = form.cleaned_data["fichier"]
+            analyse = classeur_analyser(
+                contrat=contrat,
+                type_import=form.cleaned_data["type"],
+                donnees=fichier_lire(fichier),
+                nom=fichier.name,
+            )
+            if analyse.erreurs or not analyse.a_ecrire:
+                request.session.pop(CLE_SESSION, None)
+            else:
+                request.session[CLE_SESSION] = analyse.en_session(contrat)
+            return _apercu(request, contrat, analyse)
+    else:
+        form = ImportForm(types=types)
+    return render(request, "finances/import.html", {"contrat": contrat, "form": form})
+
+
+def _apercu(request, contrat, analyse: Analyse, erreurs_confirmation: list[str] | None = None):
+    return render(
+        request,
+        "finances/import_apercu.html",
+        {
+            "contrat": contrat,
+            "analyse": analyse,
+            "erreurs_confirmation": erreurs_confirmation or [],
+            "peut_confirmer": not analyse.erreurs and bool(analyse.a_ecrire) and not erreurs_confirmation,
+        },
+    )
+
+
+def _confirmer(request, contrat):
+    en_attente = request.session.get(CLE_SESSION)
+    if (
+        not en_attente
+        or en_attente.get("contrat") != contrat.pk
+        or en_attente.get("empreinte") != request.POST.get("empreinte")
+    ):
+        messages.error(
+            request,
+            "Aucun import en attente de confirmation pour ce fichier (aperçu expiré ou remplacé) : "
+            "rien n'a été importé. Envoyez de nouveau le fichier.",
+        )
+        return redirect(reverse("finances:import", args=[contrat.slug]))
+    analyse = Analyse.depuis_session(en_attente)
+    if not request.user.has_perm(PERMISSIONS[analyse.type_import], contrat):
+        raise PermissionDenied(REFUS)
+    try:
+        ecrites = analyse_importer(user=request.user, contrat=contrat, analyse=analyse)
+    except ValidationError as erreur:
+        request.session.pop(CLE_SESSION, None)
+        return _apercu(request, contrat, analyse, erreurs_confirmation=erreur.messages)
+    request.session.pop(CLE_SESSION, None)
+    messages.success(request, f"Import de « {analyse.nom} » terminé : {ecrites} ligne(s) enregistrée(s).")
+    return redirect(reverse("finances:import", args=[contrat.slug]))
+
+def budget_annee_modifier(request, slug, annee):
+    contrat = contrat_visible(request, slug)
+    annee = annee_du_contrat(contrat, annee)
+    if not request.user.has_perm("finances.modifier_budget", contrat):
+        raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat modifient le budget.")
+    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
+    lignes = LigneBudgetaire.objects.du_contrat(contrat).initiales().filter(annee=annee)
+    form = BudgetAnneeForm(request.POST or None, actions=actions, annee=annee, lignes=lignes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enregistrees = budget_annee_enregistrer(
+                user=request.user, contrat=contrat, annee=annee, montants=form.montants()
+            )
+        except ValidationError as erreur:
+            form.ajouter_erreurs(erreur)
+        else:
+            messages.success(request, f"Budget {annee} enregistré : {len(enregistrees)} ligne(s) modifiée(s).")
+            return redirect(contrat.get_absolute_url() + "#tableau-budgetaire")
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, "Le budget n'a pas été enregistré : corrigez les erreurs signalées.")
+    return render(request, "finances/budget_annee.html", {"contrat": contrat, "annee": annee, "form": form})
+
+
+def avenant_creer(request, slug):
+    """Un avenant fixe ou modifie les montants d'une année : seuls les montants changés deviennent des lignes."""
+    contrat = contrat_visible(request, slug)
+    if not request.user.has_perm("finances.modifier_budget", contrat):
+        raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat saisissent un avenant.")
+    try:
+        annee = annee_du_contrat(contrat, int(request.GET.get("annee") or contrat.annee_debut))
+    except ValueError as erreur:
+        raise Http404("Année illisible.") from erreur
+    actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
+    en_vigueur = [ligne for ligne in lignes_en_vigueur(contrat).values() if ligne.annee == annee]
+    en_vigueur_par_cle = {(ligne.action_id, ligne.financeur): ligne.montant for ligne in en_vigueur}
+    donnees = request.POST if request.method == "POST" else None
+    form = AvenantForm(donnees, contrat=contrat, prefix="avenant")
+    montants_form = BudgetAnneeForm(donnees, actions=actions, annee=annee, lignes=en_vigueur)
+    if request.method == "POST" and form.is_valid() and montants_form.is_valid():
+        changes = {
+            cle: montant
+            for cle, montant in montants_form.montants().items()
+            if en_vigueur_par_cle.get((cle[0].pk, cle[2]), Decimal("0")) != montant
+        }
+        try:
+            avenant = avenant_appliquer(
+                user=request.user,
+                contrat=contrat,
+                numero=form.cleaned_data["numero"],
+                date=form.cleaned_data["date"],
+                objet=form.cleaned_data["objet"],
+                deliberation=form.cleaned_data["deliberation"],
+                montants=changes,
+            )
+        except ValidationError as erreur:
+            montants_form.ajouter_erreurs(erreur)
+        else:
+            messages.success(request, f"{avenant} enregistré : {len(changes)} montant(s) {annee} modifié(s).")
+            return redirect(contrat.get_absolute_url() + "#avenants")
+    if request.method == "POST":
+        messages.error(request, "L'avenant n'a pas été enregistré : corrigez les erreurs signalées.")
+    return render(
+        request,
+        "finances/avenant.html",
+        {"contrat": contrat, "annee": annee, "form": form, "montants_form": montants_form},
+    )
+
+
+def execution(request, slug):
+    """Exécution budgétaire : taux par action, axe et total ; sous-consommations à justifier ; versements."""
+    contrat = contrat_visible(request, slug)
+    peut_justifier = request.user.has_perm("finances.modifier_budget", contrat)
+    if request.method == "POST":
+        if not peut_justifier:
+            raise PermissionDenied("Seuls les financiers et administrateurs justifient une sous-consommation.")
+        url = reverse("contrats:execution", args=[contrat.slug]) + "#alertes"
+        identifiant = request.POST.get("execution", "")
+        if not identifiant.isdigit():
+            messages.error(request, "Ligne d'exécution non précisée : rien n'a été enregistré.")
+            return redirect(url)
+        ligne = get_object_or_404(Execution.objects.du_contrat(contrat), pk=int(identifiant))
+        try:
+            execution_justifier(
+                user=request.user, execution=ligne, justification=request.POST.get("justification", "")
+            )
+        except ValidationError as erreur:
+            messages.error(request, "Justification non enregistrée : " + " ".join(erreur.messages))
+        else:
+            messages.success(
+                request, f"Justification enregistrée pour l'action {ligne.action.numero} ({ligne.annee})."
+            )
+        return redirect(url)
+    return render(
+        request,
+        "finances/execution.html",
+        {"contrat": contrat, "tableau": tableau_execution(contrat), "peut_justifier": peut_justifier},
+    )
+
+
+def export_xlsx(request, slug, nom):
+    """/contrats/<slug>/budget.xlsx, execution.xlsx, indicateurs.xlsx : pour toute partie au contrat."""
+    contrat = contrat_visible(request, slug)
+    fabriques = {"budget": classeur_budget, "execution": classeur_execution, "indicateurs": classeur_indicateurs}
+    return reponse_xlsx(fabriques[nom](contrat), f"{contrat.slug}-{nom}.xlsx")
+
