@@ -175,4 +175,3 @@ def historique(request, slug):
 def historique_xlsx(request, slug):
     contrat = contrat_visible(request, slug)
     return reponse_xlsx(classeur_historique(contrat), f"{contrat.slug}-historique.xlsx")
-

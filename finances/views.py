@@ -138,6 +138,7 @@ def _confirmer(request, contrat):
     messages.success(request, f"Import de « {analyse.nom} » terminé : {ecrites} ligne(s) enregistrée(s).")
     return redirect(reverse("finances:import", args=[contrat.slug]))
 
+
 def budget_annee_modifier(request, slug, annee):
     contrat = contrat_visible(request, slug)
     annee = annee_du_contrat(contrat, annee)
@@ -242,4 +243,3 @@ def export_xlsx(request, slug, nom):
     contrat = contrat_visible(request, slug)
     fabriques = {"budget": classeur_budget, "execution": classeur_execution, "indicateurs": classeur_indicateurs}
     return reponse_xlsx(fabriques[nom](contrat), f"{contrat.slug}-{nom}.xlsx")
-

@@ -139,7 +139,9 @@ def test_toutes_les_adresses_du_projet_sont_couvertes():
                 noms_projet.add(espace + motif.name)
 
     parcourir(get_resolver().url_patterns)
-    assert noms_projet - noms_testes == set()
+    # Les adresses des rapports sont parcourues, rôle par rôle, par tests/rapports/test_droits.py, qui vérifie
+    # aussi qu'il n'en oublie aucune.
+    assert {n for n in noms_projet - noms_testes if not n.startswith("rapports:")} == set()
 
 
 def test_aucune_ecriture_par_un_role_non_autorise():

@@ -143,7 +143,7 @@ def _contrat_de_taille(nb_actions):
 
 # Requêtes par page, identiques pour 8 et 80 actions (session et profil compris).
 REQUETES = {
-    "contrats:detail": 18,
+    "contrats:detail": 23,
     "contrats:coherence": 12,
     "contrats:action": 15,
     "contrats:budget_annee": 8,

@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from rapports.cles import CleRapport
+from rapports.enums import TYPES_DELIBERATION, TypeRapport
+
+
+class VersionRapportQuerySet(models.QuerySet):
+    def du_contrat(self, contrat):
+        return self.filter(contrat=contrat).select_related("auteur", "transmise_par").defer("pdf")
+
+    def du_rapport(self, contrat, cle: CleRapport, annee: int):
+        return self.du_contrat(contrat).filter(type=cle.type, annee=annee)
+
+
+class VersionRapport(models.Model):
+    """Un document figé « pour transmission » : les octets du PDF tels qu'envoyés au préfet, jamais recalculés."""
+
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.PROTECT, related_name="versions_rapports")
+    type = models.CharField(max_length=30, choices=TypeRapport.choices)
+    annee = models.PositiveSmallIntegerField(
+        "année", help_text="Année du rapport annuel ; première année de la période pour la mi-parcours."
+    )
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    taille = models.PositiveIntegerField("taille (octets)")
+    variante = models.CharField("variante PDF", max_length=20, blank=True)
+    cree_le = models.DateTimeField("figée le", default=timezone.now)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    transmise = models.BooleanField("transmise au préfet", default=False)
+    transmise_le = models.DateTimeField("transmise le", null=True, blank=True)
+    transmise_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = VersionRapportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cree_le", "-pk"]
+        verbose_name = "version figée d'un rapport"
+        verbose_name_plural = "versions figées des rapports"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transmise=False, transmise_le__isnull=True)
+                | Q(transmise=True, transmise_le__isnull=False),
+                name="version_rapport_transmise_datee",
+                violation_error_message="Une version transmise porte sa date de transmission, et seulement elle.",
+            ),
+            models.UniqueConstraint(
+                fields=["contrat", "type", "annee"],
+                condition=Q(transmise=True),
+                name="version_rapport_une_transmise",
+                violation_error_message="Une version de ce document a déjà été transmise au préfet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="version_rapport_sha256",
+                violation_error_message="L'empreinte SHA-256 doit compter 64 caractères hexadécimaux.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cle.libelle} {self.periode} – version du {timezone.localtime(self.cree_le):%d/%m/%Y %H:%M}"
+
+    @property
+    def cle(self) -> CleRapport:
+        return CleRapport.du_stockage(self.type, self.annee)
+
+    @property
+    def periode(self) -> str:
+        return f"{self.annee}-{self.annee + 1}" if self.cle.est_mi_parcours else str(self.annee)
+
+    @property
+    def nom_fichier(self) -> str:
+        return self.cle.nom_fichier(self.contrat, self.periode, suffixe=f"-version-{self.pk}")
+
+
+class DeliberationRapport(models.Model):
+    """Rattache la délibération qui approuve un rapport (son vote, ses présences) au rapport lui-même."""
+
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="deliberations_rapports")
+    type = models.CharField(max_length=30, choices=[c for c in TypeRapport.choices if c[0] in TYPES_DELIBERATION])
+    annee = models.PositiveSmallIntegerField(
+        "année", help_text="Année du rapport annuel ; première année de la période pour la mi-parcours."
+    )
+    deliberation = models.OneToOneField(
+        "contrats.Deliberation", on_delete=models.PROTECT, related_name="rapport_approuve"
+    )
+
+    class Meta:
+        ordering = ["contrat", "type", "annee"]
+        verbose_name = "délibération d'approbation d'un rapport"
+        verbose_name_plural = "délibérations d'approbation des rapports"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "type", "annee"],
+                name="deliberation_rapport_unique",
+                violation_error_message="Le vote de ce rapport est déjà enregistré.",
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=TYPES_DELIBERATION),
+                name="deliberation_rapport_type",
+                violation_error_message="Seul un projet de délibération porte un vote.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deliberation} ({self.contrat})"

@@ -1,0 +1,204 @@
+"""Le texte du projet de délibération, rédigé à partir des données, dans la forme du registre des délibérations
+(« OBJET : », exposé, « Le Conseil, après en avoir délibéré, décide : », scrutin)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+
+from contrats.enums import Organe, TypeOrganisation
+from contrats.formats import euros, nombre
+
+ADJECTIFS = {
+    TypeOrganisation.METROPOLE: "métropolitain",
+    TypeOrganisation.COMMUNE: "municipal",
+    TypeOrganisation.DEPARTEMENT: "départemental",
+    TypeOrganisation.REGION: "régional",
+}
+
+
+@dataclass
+class Bloc:
+    """Un paragraphe de l'exposé, suivi éventuellement d'une liste à puces."""
+
+    texte: str
+    puces: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Decision:
+    introduction: str
+    articles: list[str]
+
+
+def organe_court(organe: str | None) -> str:
+    return Organe(organe).label if organe else Organe.CONSEIL.label
+
+
+def organe_nom(organe: str | None, organisation) -> str:
+    """« Conseil métropolitain », « Bureau métropolitain », ou « Conseil » pour une organisation sans adjectif."""
+    adjectif = ADJECTIFS.get(organisation.type)
+    return f"{organe_court(organe)} {adjectif}" if adjectif else organe_court(organe)
+
+
+def date_longue(date) -> str:
+    texte = date_format(date, "j F Y")
+    return texte.replace("1 ", "1er ", 1) if date.day == 1 else texte
+
+
+def pourcentage(taux) -> str:
+    return f"{nombre(round(taux * 100, 1))} %" if taux is not None else "—"
+
+
+def _s(n: int) -> str:
+    """Marque du pluriel à la française : 0 et 1 au singulier."""
+    return "s" if n >= 2 else ""
+
+
+def _liste(elements: list[str]) -> str:
+    return elements[0] if len(elements) == 1 else ", ".join(elements[:-1]) + " et " + elements[-1]
+
+
+def _president(rapport) -> str:
+    president = (rapport.vote or rapport.approbation).president if (rapport.vote or rapport.approbation) else ""
+    return "Madame la Présidente" if president.startswith("Madame") else "Monsieur le Président"
+
+
+def _extrait(texte: str, longueur: int = 320) -> str:
+    texte = " ".join(texte.split())
+    return texte if len(texte) <= longueur else texte[: longueur - 1].rsplit(" ", 1)[0] + "…"
+
+
+def expose(rapport) -> list[Bloc]:
+    contrat, synthese = rapport.contrat, rapport.synthese
+    collectivite = contrat.collectivite.nom
+    etat = [s.organisation.nom for s in rapport.etat]
+    parties = f"l'État ({_liste(etat)}) et {collectivite}" if etat else collectivite
+    blocs = []
+
+    if rapport.approbation:
+        approbation = rapport.approbation
+        origine = (
+            f"Par délibération du {date_longue(approbation.date)}, le "
+            f"{organe_nom(approbation.organe, approbation.organisation)} a approuvé le {contrat.titre}"
+        )
+    else:
+        origine = f"Le {contrat.titre} a été"
+    verbe = ", conclu" if rapport.approbation else " conclu"
+    groupes = [axe for axe in rapport.axes if axe.actions]
+    blocs.append(
+        Bloc(
+            f"{origine}{verbe} entre {parties} pour la période {contrat.periode}. Il compte "
+            f"{synthese.nb_actions} action{'s' if synthese.nb_actions > 1 else ''}"
+            + (f" réparties en {synthese.nb_axes} axes :" if synthese.nb_axes > 1 else " :"),
+            [
+                (f"Axe « {axe.axe.intitule} » : " if axe.axe else "")
+                + ("actions " if len(axe.actions) > 1 else "action ")
+                + _liste([f"n°{a.action.numero}" for a in axe.actions])
+                for axe in groupes
+            ],
+        )
+    )
+
+    if rapport.cle.est_mi_parcours:
+        blocs.append(
+            Bloc(
+                f"Dans le cadre de l'évaluation à mi-parcours, {collectivite} est chargée de préparer un rapport "
+                f"d'exécution du contrat couvrant la période du {date_longue(rapport.debut)} au "
+                f"{date_longue(rapport.fin)}. Il décrit, pour chaque action, les résultats obtenus et le niveau "
+                "d'atteinte des objectifs fixés, présente un bilan financier des actions mises en œuvre et précise "
+                "en annexe l'exécution budgétaire des crédits contractualisés et la matrice des indicateurs. "
+                "Ce rapport fait l'objet de la présente délibération en vue de sa transmission au préfet."
+            )
+        )
+    else:
+        blocs.append(
+            Bloc(
+                f"{collectivite} renseigne chaque année le niveau d'atteinte des indicateurs et établit un rapport "
+                f"d'état d'avancement des actions contractualisées. Le rapport annuel {rapport.periode} couvre la "
+                f"période du {date_longue(rapport.debut)} au {date_longue(rapport.fin)}."
+            )
+        )
+
+    budget = synthese.budget
+    par_annee = [f"{euros(b.prevu.total)} en {b.annee}" for b in synthese.budgets]
+    etat_par_annee = [f"{euros(b.prevu.etat)} en {b.annee}" for b in synthese.budgets]
+    provisoires = [str(b.annee) for b in synthese.budgets if b.provisoire]
+    texte = f"Le budget contractualisé en vigueur s'élève à {_liste(par_annee)}"
+    if len(synthese.budgets) > 1:
+        texte += f", soit {euros(budget.prevu.total)} sur la période"
+    texte += f", dont {euros(budget.prevu.etat)} apportés par l'État"
+    if len(synthese.budgets) > 1:
+        texte += f" ({_liste(etat_par_annee)})"
+    texte += f" et {euros(budget.prevu.collectivite)} par {collectivite}"
+    if budget.prevu.autre:
+        texte += f" et {euros(budget.prevu.autre)} par d'autres partenaires"
+    texte += "."
+    if provisoires:
+        texte += f" Le montant de l'État pour {_liste(provisoires)} est prévisionnel : il est précisé par avenant."
+    if budget.a_des_depenses:
+        texte += (
+            f" Sur la période, {euros(budget.engage.total)} ont été engagés et {euros(budget.realise.total)} "
+            f"réalisés, soit un taux d'exécution de {pourcentage(budget.taux_execution)}."
+        )
+    else:
+        texte += " Aucune dépense n'est encore déclarée sur la période : l'exécution budgétaire reste à renseigner."
+    blocs.append(Bloc(texte))
+
+    if synthese.nb_indicateurs:
+        reference = synthese.annee_reference
+        nationaux = f", dont {synthese.nb_nationaux} nationaux" if synthese.nb_nationaux else ""
+        blocs.append(
+            Bloc(
+                f"Le contrat est suivi par {synthese.nb_indicateurs} "
+                f"indicateur{_s(synthese.nb_indicateurs)}{nationaux}. "
+                f"{synthese.valeurs_saisies} valeur{_s(synthese.valeurs_saisies)} sur {synthese.valeurs_attendues} "
+                f"attendue{_s(synthese.valeurs_attendues)} {'sont' if synthese.valeurs_saisies >= 2 else 'est'} "
+                "renseignée" + _s(synthese.valeurs_saisies) + " "
+                f"pour la période. En {reference} : {synthese.atteints} cible{_s(synthese.atteints)} "
+                f"atteinte{_s(synthese.atteints)}, {synthese.non_atteints} non atteinte{_s(synthese.non_atteints)} "
+                f"et {synthese.non_mesurables} non mesurable{_s(synthese.non_mesurables)} "
+                "(cible « nd » ou valeur non renseignée)."
+            )
+        )
+
+    resultats = [
+        f"Action n°{a.action.numero} – {a.action.intitule} : {_extrait(a.dernier_resultat)}"
+        for a in rapport.actions
+        if a.dernier_resultat
+    ]
+    if resultats:
+        blocs.append(Bloc("Parmi les résultats obtenus :", resultats))
+    return blocs
+
+
+def decision(rapport, organe: str | None = None) -> Decision:
+    organe = organe or (rapport.vote.organe if rapport.vote else None)
+    annexe = "annexé à la présente délibération"
+    articles = [f"d'approuver le {rapport.titre_rapport.lower()} du {rapport.contrat.titre}, {annexe} ;"]
+    transmission = f"d'autoriser {_president(rapport)} à le transmettre au préfet de région, préfet du département"
+    if rapport.echeance:
+        transmission += f", au plus tard le {date_longue(rapport.echeance.date)}"
+    articles.append(transmission + ".")
+    return Decision(f"Le {organe_court(organe)}, après en avoir délibéré, décide :", articles)
+
+
+def expose_en_texte(blocs: list[Bloc]) -> str:
+    return "\n\n".join("\n".join([bloc.texte, *(f"- {puce}" for puce in bloc.puces)]) for bloc in blocs)
+
+
+def expose_lire(texte: str) -> list[Bloc]:
+    blocs = []
+    for paragraphe in texte.split("\n\n"):
+        lignes = [ligne for ligne in paragraphe.split("\n") if ligne.strip()]
+        if lignes:
+            blocs.append(Bloc(lignes[0], [ligne.removeprefix("- ") for ligne in lignes[1:]]))
+    return blocs
+
+
+def decision_en_texte(decision: Decision) -> str:
+    return "\n\n".join([decision.introduction, "\n".join(f"- {article}" for article in decision.articles)])
+
+
+def decision_lire(texte: str) -> Decision:
+    lignes = [ligne for ligne in texte.split("\n") if ligne.strip()]
+    return Decision(lignes[0] if lignes else "", [ligne.removeprefix("- ") for ligne in lignes[1:]])

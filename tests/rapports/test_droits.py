@@ -1,0 +1,121 @@
+"""Chaque adresse des rapports, pour chaque compte de démonstration : lecture pour toute partie au contrat,
+transmission et vote pour le secrétariat du conseil et l'administrateur, 404 hors territoire, connexion sinon.
+La mise en page WeasyPrint est remplacée (pdf_factice) : ces tests portent sur les droits, pas sur le PDF."""
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from comptes.services import MOT_DE_PASSE_DEMO
+from contrats.models import Contrat
+from rapports.cles import cles_du_contrat
+from rapports.models import DeliberationRapport, VersionRapport
+from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
+
+ROLES = ["anonyme", "admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire"]
+TRANSMETTENT = {"admin", "secretariat"}
+CONNEXION = "connexion"
+
+
+def lecture(role, slug):
+    if role == "anonyme":
+        return CONNEXION
+    if role == "autre-territoire" or (role == "lecteur" and slug != CLS):
+        return 404  # le lecteur (partenaire associé) ne voit que le CLS
+    return 200
+
+
+def transmission(role, slug):
+    attendu = lecture(role, slug)
+    if attendu != 200:
+        return attendu
+    return "ok" if role in TRANSMETTENT else 403
+
+
+def post_seulement(role, slug):
+    return CONNEXION if role == "anonyme" else 405
+
+
+def cas(versions):
+    """(nom d'URL, méthode, réponse attendue selon rôle et contrat, arguments)."""
+    for slug in (CLS, CALPAE, CONTRAT_DE_VILLE):
+        contrat = Contrat.objects.get(slug=slug)
+        yield "rapports:liste", "get", lecture, [slug]
+        for cle in cles_du_contrat(contrat):
+            if cle.annee not in (None, contrat.annee_debut):
+                continue  # une année suffit
+            yield "rapports:apercu", "get", lecture, [slug, str(cle)]
+            yield "rapports:pdf", "get", lecture, [slug, str(cle)]
+            yield "rapports:figer", "post", transmission, [slug, str(cle)]
+            yield "rapports:figer", "get", post_seulement, [slug, str(cle)]
+            if cle.est_deliberation:
+                yield "rapports:vote", "get", transmission, [slug, str(cle)]
+                yield "rapports:vote", "post", transmission, [slug, str(cle)]
+        yield "rapports:version", "get", lecture, [slug, versions[slug].pk]
+        yield "rapports:version_transmise", "post", transmission, [slug, versions[slug].pk]
+        yield "rapports:version_transmise", "get", post_seulement, [slug, versions[slug].pk]
+    # Pas de mi-parcours pour un contrat d'un an (2020), ni d'année hors du contrat : 404 pour tous.
+    introuvable = lambda role, slug: CONNEXION if role == "anonyme" else 404  # noqa: E731
+    yield "rapports:pdf", "get", introuvable, [CALPAE, "mi-parcours"]
+    yield "rapports:apercu", "get", introuvable, [CALPAE, "deliberation-mi-parcours"]
+    yield "rapports:pdf", "get", introuvable, [CLS, "annuel-2031"]
+    yield "rapports:vote", "get", introuvable, [CLS, "deliberation-annuel-2019"]
+
+
+@pytest.fixture
+def versions():
+    """Une version figée par contrat (octets quelconques) pour les adresses de téléchargement."""
+    resultat = {}
+    for slug in (CLS, CALPAE, CONTRAT_DE_VILLE):
+        contrat = Contrat.objects.get(slug=slug)
+        resultat[slug] = VersionRapport.objects.create(
+            contrat=contrat, type="annuel", annee=contrat.annee_debut, pdf=b"%PDF-1.7", sha256="0" * 64, taille=8
+        )
+    return resultat
+
+
+def client_pour(role):
+    client = Client()
+    if role != "anonyme":
+        assert client.login(username=role, password=MOT_DE_PASSE_DEMO)
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_chaque_adresse_des_rapports_respecte_les_droits(role, versions, pdf_factice):
+    client = client_pour(role)
+    avant = (VersionRapport.objects.count(), DeliberationRapport.objects.count())
+    for nom, methode, attendu, args in cas(versions):
+        url = reverse(nom, args=args)
+        reponse = getattr(client, methode)(url, {} if methode == "post" else None)
+        code, voulu, description = reponse.status_code, attendu(role, args[0]), f"{role} {methode.upper()} {url}"
+        assert code != 500, description
+        if voulu == CONNEXION:
+            assert code == 302 and reponse.url.startswith(reverse("login")), (description, code)
+        elif voulu == "ok":
+            assert code in (200, 302), (description, code)
+        else:
+            assert code == voulu, (description, code, voulu)
+        if code == 200 and methode == "get" and nom == "rapports:pdf":
+            assert reponse["Content-Type"] == "application/pdf"
+        if code == 200 and nom != "rapports:version":
+            assert b"VARIABLE_INCONNUE" not in reponse.content, description
+    # Chaque document de chaque contrat a été composé sans variable inconnue dans son gabarit.
+    assert all("VARIABLE_INCONNUE" not in html for html, _ in pdf_factice)
+    apres = (VersionRapport.objects.count(), DeliberationRapport.objects.count())
+    if role not in TRANSMETTENT:
+        assert apres == avant  # aucun refus n'a rien écrit
+    else:
+        assert apres[0] > avant[0] and apres[1] == avant[1]  # un vote vide n'enregistre rien
+
+
+def test_toutes_les_adresses_des_rapports_sont_parcourues(versions):
+    noms_testes = {nom for nom, *_ in cas(versions)}
+    resolver = get_resolver()
+    noms = {
+        f"rapports:{motif.name}"
+        for inclusion in resolver.url_patterns
+        if getattr(inclusion, "namespace", None) == "rapports"
+        for motif in inclusion.url_patterns
+    }
+    assert noms and noms == noms_testes
