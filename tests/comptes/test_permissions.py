@@ -155,3 +155,28 @@ def test_aucune_ecriture_par_un_role_non_autorise():
         client.post(reverse("contrats:budget_annee", args=[CLS, 2024]), {})
         client.post(reverse("indicateurs:grille", args=[CLS, 2024]), {"version": 1})
     assert (LigneBudgetaire.objects.count(), Realisation.objects.count(), SuiviAnnuel.objects.count()) == avant
+
+
+DECHETS = {
+    "version": "abc", "transition": "pirater", "motif": "=1+1", "valeur": "-1e999", "source": "nulle-part",
+    "justification": "\x00", "execution": "99999999999999999999", "annee": "deux mille", "fichier": "pas un fichier",
+    "type_import": "tout", "avenant-numero": "-3", "avenant-date": "32/13/2025", "avenant-objet": "",
+    "presents": "beaucoup", "pour": "-5", "date": "hier", "organe": "senat",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["admin", "finances", "metropole", "ddets", "secretariat"])
+def test_saisies_absurdes_sans_erreur_serveur_ni_ecriture(role):
+    """Des données absurdes envoyées à chaque adresse d'écriture : jamais de 500, rien d'écrit."""
+    from finances.models import Avenant, Execution, LigneBudgetaire
+    from indicateurs.models import Cible, Realisation, SuiviAnnuel
+
+    modeles = (Avenant, Execution, LigneBudgetaire, Realisation, SuiviAnnuel, Cible)
+    avant = [sorted(m.objects.values_list(flat=False)) for m in modeles]
+    client = client_pour(role)
+    for nom, methode, _, args in cas():
+        if methode != "post":
+            continue
+        reponse = client.post(reverse(nom, args=args), DECHETS)
+        assert reponse.status_code in (200, 302, 403, 404), (role, nom, reponse.status_code)
+    assert [sorted(m.objects.values_list(flat=False)) for m in modeles] == avant
