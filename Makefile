@@ -46,6 +46,7 @@ e2e: install chromium ## Tests de navigateur (Playwright + Chromium de Debian)
 quality: install ## ruff (lint + format) et migrations à jour
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 
 fix: install ## Corrige automatiquement le style (ruff)
