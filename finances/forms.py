@@ -1,31 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from contrats.formats import lire_nombre, nombre
+from contrats.forms import NombreField
 from finances.enums import Financeur
 
 
-class MontantField(forms.Field):
-    """Montant en euros saisi à la française (« 12 500 », « 12 500,50 »), rendu en Decimal."""
+class MontantField(NombreField):
+    """Montant en euros saisi à la française (« 12 500 », « 12 500,50 »)."""
 
-    widget = forms.TextInput
+    libelle = "montant"
     default_error_messages = {"required": "Saisissez un montant (0 si aucun)."}
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"inputmode": "decimal", "maxlength": "30", "class": "form-control form-control-sm text-end"}
-        )
-
-    def prepare_value(self, value):
-        if value is None or isinstance(value, str):
-            return value
-        return nombre(value)
-
-    def to_python(self, value):
-        if value in self.empty_values or not str(value).strip():
-            return None
-        return lire_nombre(str(value))
 
 
 class BudgetAnneeForm(forms.Form):

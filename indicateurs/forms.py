@@ -1,6 +1,6 @@
 from django import forms
 
-from contrats.formats import lire_nombre, nombre
+from contrats.forms import NombreField
 from indicateurs.enums import SourceCible
 from indicateurs.services import CHAMPS_RECIT, Valeur
 
@@ -12,34 +12,20 @@ LIBELLES_RECIT = {
 }
 
 
-class ValeurField(forms.Field):
-    """Valeur d'indicateur à la française : « 1 234 » ; « 1 234,5 » si l'indicateur admet des décimales."""
-
-    widget = forms.TextInput
+class ValeurField(NombreField):
+    """Valeur d'indicateur : « 1 234 » ; « 1 234,5 » seulement si l'indicateur admet des décimales."""
 
     def __init__(self, *, decimales=0, unite="", **kwargs):
-        self.decimales = decimales
         self.unite = unite
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"inputmode": "decimal", "maxlength": "30", "class": "form-control form-control-sm text-end"}
-        )
-
-    def prepare_value(self, value):
-        if value is None or isinstance(value, str):
-            return value
-        return nombre(value)
+        super().__init__(decimales=decimales, **kwargs)
 
     def to_python(self, value):
-        if value in self.empty_values or not str(value).strip():
-            return None
-        libelle = "nombre entier" if self.decimales == 0 else "nombre"
         try:
-            return lire_nombre(str(value), decimales=self.decimales, libelle="nombre")
+            return super().to_python(value)
         except forms.ValidationError as erreur:
             if erreur.code == "decimales" and self.decimales == 0:
                 raise forms.ValidationError(
-                    f"Un {libelle} est attendu ({self.unite or 'comptage'}) : pas de décimales.", code="decimales"
+                    f"Un nombre entier est attendu ({self.unite or 'comptage'}) : pas de décimales.", code="decimales"
                 ) from erreur
             raise
 
