@@ -170,3 +170,15 @@ def test_nombre_de_requetes_fixe_8_ou_80_actions(client, vue):
             assert client.get(reverse(vue, args=args)).status_code == 200
         nombres.append(len(requetes))
     assert nombres == [REQUETES[vue]] * 2
+
+
+def test_budget_a_une_date_et_budget_initial(connecte):
+    client = connecte("finances")
+    url = reverse("contrats:detail", args=[CLS])
+    page = texte(client.get(url, {"au": "2025-13-45"}))
+    assert "« 2025-13-45 » n'est pas une date (format attendu : AAAA-MM-JJ) : montants du jour." in page
+    assert "665 000 €" in page
+    page = texte(client.get(url, {"version": "initiale"}))
+    assert (
+        "Budget initial (contrat signé)</strong>" in page and "provisoire" not in page.split("Tableau budgétaire")[1]
+    )
