@@ -36,18 +36,20 @@ chromium: ## Installe Chromium de Debian pour les tests de navigateur (si absent
 	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
 
-libreoffice: ## Installe LibreOffice Calc (recalcul des classeurs exportés dans les tests) si absent
-	@command -v soffice >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui)
+libreoffice: ## Installe LibreOffice Calc (recalcul des classeurs) et HarfBuzz-Subset (polices des PDF) si absents
+	@command -v soffice >/dev/null 2>&1 && ldconfig -p | grep -q libharfbuzz-subset || ($(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		libreoffice-calc-nogui libharfbuzz-subset0)
 
 e2e: install chromium ## Tests de navigateur (Playwright + Chromium de Debian)
 	$(PY) -m pytest -m e2e -q
 
-quality: install ## ruff (lint + format) et migrations à jour
+quality: install ## ruff, djlint, migrations à jour, dépendances entre applications dans un seul sens
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) verifier_dependances
 
 fix: install ## Corrige automatiquement le style (ruff)
 	$(VENV)/bin/ruff check --fix .

@@ -25,7 +25,7 @@ def main():
     anciennes = runner.setup_databases()
     try:
         from comptes.services import comptes_demo_creer
-        from contrats.services import donnees_charger
+        from pilotage.chargement import donnees_charger
 
         donnees_charger(dossier=Path(settings.BASE_DIR) / "fixtures")
         comptes_demo_creer()

@@ -40,13 +40,13 @@ def mesurer_pages():
     print(f"{'page':45} {'médiane':>11} {'requêtes':>9} {'pic mém.':>11}")
     for nom, url in [
         ("accueil", reverse("accueil")),
-        ("liste des contrats", reverse("contrats:liste")),
-        ("contrat", reverse("contrats:detail", args=[slug])),
-        ("fiche action 5", reverse("contrats:action", args=[slug, "5"])),
-        ("contrôles de cohérence", reverse("contrats:coherence", args=[slug])),
+        ("liste des contrats", reverse("pilotage:liste")),
+        ("contrat", reverse("pilotage:contrat", args=[slug])),
+        ("fiche action 5", reverse("pilotage:action", args=[slug, "5"])),
+        ("contrôles de cohérence", reverse("pilotage:coherence", args=[slug])),
         ("grille de suivi 2025", reverse("indicateurs:grille", args=[slug, 2025])),
-        ("exécution", reverse("contrats:execution", args=[slug])),
-        ("historique", reverse("contrats:historique", args=[slug])),
+        ("exécution", reverse("finances:execution", args=[slug])),
+        ("historique", reverse("pilotage:historique", args=[slug])),
     ]:
         duree, requetes, pic = mesurer(client, url)
         print(f"{nom:45} {duree * 1000:8.1f} ms {requetes:9d} {pic:8.1f} Mo")

@@ -182,7 +182,7 @@ def main():
     from django.test.utils import get_runner, setup_test_environment
 
     from comptes.services import comptes_demo_creer
-    from contrats.services import donnees_charger
+    from pilotage.chargement import donnees_charger
 
     setup_test_environment()
     runner = get_runner(settings)(verbosity=0, interactive=False)

@@ -2,17 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from contrats import views as contrats_views
+from pilotage import views as pilotage_views
 
 admin.site.site_header = "Contrats des solidarités – administration"
 admin.site.site_title = "Administration"
 
 urlpatterns = [
-    path("", contrats_views.accueil, name="accueil"),
+    path("", pilotage_views.accueil, name="accueil"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("contrats/", include("contrats.urls")),
+    path("contrats/", include("pilotage.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
     path("contrats/<slug:slug>/", include("finances.urls")),
     path("contrats/<slug:slug>/rapports/", include("rapports.urls")),

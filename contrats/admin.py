@@ -1,10 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action
 from contrats.models import (
     Axe,
-    Contrat,
     Deliberation,
     Echeance,
     InstanceGouvernance,
@@ -15,7 +13,6 @@ from contrats.models import (
     SousAxe,
     Visa,
 )
-from finances.models import MontantAnnonce
 
 
 @admin.register(Organisation)
@@ -43,19 +40,6 @@ class AxeInline(admin.TabularInline):
     show_change_link = True
 
 
-class ActionInline(admin.TabularInline):
-    model = Action
-    extra = 0
-    fields = ("numero", "intitule", "axe", "nature")
-    show_change_link = True
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Seuls les axes du contrat édité sont proposés.
-        if db_field.name == "axe" and request.resolver_match and request.resolver_match.kwargs.get("object_id"):
-            kwargs["queryset"] = Axe.objects.filter(contrat_id=request.resolver_match.kwargs["object_id"])
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 class EcheanceInline(admin.TabularInline):
     model = Echeance
     extra = 0
@@ -67,12 +51,6 @@ class PartenaireAssocieInline(admin.TabularInline):
     autocomplete_fields = ("organisation",)
 
 
-class MontantAnnonceInline(admin.TabularInline):
-    model = MontantAnnonce
-    extra = 0
-
-
-@admin.register(Contrat)
 class ContratAdmin(SimpleHistoryAdmin):
     list_display = ("titre", "type", "annee_debut", "annee_fin", "collectivite", "departement")
     list_filter = ("type", "departement")
@@ -83,8 +61,6 @@ class ContratAdmin(SimpleHistoryAdmin):
         PartenaireAssocieInline,
         VisaInline,
         AxeInline,
-        ActionInline,
-        MontantAnnonceInline,
         EcheanceInline,
     ]
 

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from comptes.enums import Role
+from commun.formats import periode
 from contrats.enums import (
     TYPES_ETAT,
     CategorieQuartier,
@@ -38,37 +38,8 @@ class Organisation(models.Model):
 
 
 class ContratQuerySet(models.QuerySet):
-    def visibles_par(self, user):
-        """Les contrats dont l'organisation de l'utilisateur est partie ; pour un service de l'État,
-        ceux de l'État dans son département ; tout pour un administrateur."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        profil = getattr(user, "profil", None)
-        if profil is None:
-            return self.none()
-        if profil.role == Role.ADMINISTRATEUR:
-            return self
-        organisation = profil.organisation
-        partie = Q(signataires__organisation=organisation) | Q(partenaires_associes__organisation=organisation)
-        if organisation.est_etat and organisation.departement:
-            partie |= Q(departement=organisation.departement, signataires__role=RoleSignataire.ETAT)
-        return self.filter(pk__in=self.filter(partie).values("pk"))
-
     def avec_collectivite(self):
         return self.select_related("collectivite")
-
-    def avec_totaux(self):
-        from finances.models import LigneBudgetaire
-
-        budget = (
-            LigneBudgetaire.objects.filter(action__contrat=models.OuterRef("pk"))
-            .values("action__contrat")
-            .annotate(s=models.Sum("montant"))
-            .values("s")
-        )
-        return self.annotate(nb_actions=models.Count("actions", distinct=True), budget_total=models.Subquery(budget))
 
 
 class Contrat(models.Model):
@@ -124,7 +95,7 @@ class Contrat(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("contrats:detail", args=[self.slug])
+        return reverse("pilotage:contrat", args=[self.slug])
 
     @property
     def annees(self) -> list[int]:
@@ -132,9 +103,7 @@ class Contrat(models.Model):
 
     @property
     def periode(self) -> str:
-        if self.annee_debut == self.annee_fin:
-            return str(self.annee_debut)
-        return f"{self.annee_debut}-{self.annee_fin}"
+        return periode(self.annee_debut, self.annee_fin)
 
     def contient_annee(self, annee: int) -> bool:
         return self.annee_debut <= annee <= self.annee_fin

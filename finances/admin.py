@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce, Versement
+from finances.services import regles_budget
+from finances.tableaux import lignes_en_vigueur
 
 
 @admin.register(LigneBudgetaire)
@@ -43,3 +47,48 @@ class VersementAdmin(SimpleHistoryAdmin):
     list_display = ("date", "contrat", "annee", "montant", "code_activite")
     list_filter = ("annee", "contrat")
     date_hierarchy = "date"
+
+
+class LigneBudgetaireFormSet(BaseInlineFormSet):
+    """Applique aux lignes de l'action les règles de cofinancement du contrat (part de la collectivité…)."""
+
+    def get_unique_error_message(self, unique_check):
+        return "Une seule ligne par action, année et financeur : cette combinaison figure deux fois."
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        action = self.instance
+        lignes = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        vues = set()
+        for ligne in lignes:
+            cle = (ligne["annee"], ligne["financeur"], ligne.get("avenant"))
+            if cle in vues:
+                raise ValidationError(self.get_unique_error_message([]))
+            vues.add(cle)
+        # Règles appliquées aux montants qui seront en vigueur ; ceux des autres actions restent ceux en base.
+        en_vigueur = {}
+        for ligne in sorted(
+            lignes, key=lambda c: (c["avenant"].date, c["avenant"].numero) if c.get("avenant") else ()
+        ):
+            en_vigueur[(action, ligne["annee"], ligne["financeur"])] = ligne["montant"]
+        montants = {
+            (ligne.action, ligne.annee, ligne.financeur): ligne.montant
+            for ligne in lignes_en_vigueur(action.contrat).values()
+            if ligne.action_id != action.pk
+        } | en_vigueur
+        erreurs = regles_budget(contrat=action.contrat, montants=montants)
+        if erreurs:
+            raise ValidationError(erreurs)
+
+
+class LigneBudgetaireInline(admin.TabularInline):
+    model = LigneBudgetaire
+    formset = LigneBudgetaireFormSet
+    extra = 0
+
+
+class MontantAnnonceInline(admin.TabularInline):
+    model = MontantAnnonce
+    extra = 0

@@ -1,4 +1,4 @@
-"""Classeurs Excel des finances : tableau budgétaire, exécution et versements, matrice des indicateurs.
+"""Classeurs Excel des finances : tableau budgétaire, exécution et versements.
 
 Des nombres stockés comme nombres, des totaux en formules SUM que le tableur recalcule, la mise en page de
 l'annexe signée ; un nombre fixe de requêtes par classeur, quelle que soit la taille du contrat."""
@@ -8,29 +8,21 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 
-from contrats.excel import (
+from commun.excel import (
     ENTETE,
     FORMAT_EUROS,
-    FORMAT_NOMBRE,
+    FORMAT_TAUX,
     GRAS,
+    col,
     ecrire_texte,
     feuille_preparer,
 )
-from contrats.exports import ecrire_historique
 from finances.enums import Financeur
 from finances.models import Execution, Versement
 from finances.tableaux import lignes_en_vigueur, tableau_budgetaire
-from indicateurs.models import Realisation
-from indicateurs.tableaux import tableau_indicateurs
 
-FORMAT_TAUX = "0.0 %"
 ZERO = Decimal("0")
-
-
-def _col(index: int) -> str:
-    return get_column_letter(index)
 
 
 def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
@@ -72,8 +64,8 @@ def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
     def ecrire_montants(ligne_excel: int, montants_par_annee: dict, formules: dict | None = None, gras=False):
         for rang, annee in enumerate(tableau.annees):
             col_total = 2 + rang * largeur_annee
-            premieres = _col(col_total + 1)
-            dernieres = _col(col_total + len(financeurs))
+            premieres = col(col_total + 1)
+            dernieres = col(col_total + len(financeurs))
             for decalage, financeur in enumerate(financeurs, start=1):
                 colonne = col_total + decalage
                 if formules is not None:
@@ -112,7 +104,7 @@ def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
         derniere = ligne - 1
         feuille.cell(row=ligne, column=1, value=f"Sous-total {libelle}").font = GRAS
         ecrire_montants(
-            ligne, {}, formules={c: f"=SUM({_col(c)}{premiere}:{_col(c)}{derniere})" for c in colonnes}, gras=True
+            ligne, {}, formules={c: f"=SUM({col(c)}{premiere}:{col(c)}{derniere})" for c in colonnes}, gras=True
         )
         sous_totaux.append(ligne)
         ligne += 1
@@ -120,7 +112,7 @@ def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
     ecrire_montants(
         ligne,
         {},
-        formules={c: "=SUM(" + ",".join(f"{_col(c)}{s}" for s in sous_totaux) + ")" for c in colonnes},
+        formules={c: "=SUM(" + ",".join(f"{col(c)}{s}" for s in sous_totaux) + ")" for c in colonnes},
         gras=True,
     )
     feuille.freeze_panes = feuille.cell(row=debut, column=2)
@@ -128,7 +120,7 @@ def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
 
 
 def _taux(feuille, ligne, col_prevu, col_realise, colonne):
-    prevu, realise = f"{_col(col_prevu)}{ligne}", f"{_col(col_realise)}{ligne}"
+    prevu, realise = f"{col(col_prevu)}{ligne}", f"{col(col_realise)}{ligne}"
     cellule = feuille.cell(row=ligne, column=colonne, value=f'=IF({prevu}=0,"",{realise}/{prevu})')
     cellule.number_format = FORMAT_TAUX
     return cellule
@@ -204,7 +196,7 @@ def classeur_execution(contrat) -> Workbook:
     fin = ligne - 1
     feuille.cell(row=ligne, column=1, value="TOTAL").font = GRAS
     for colonne in (4, 5, 6):
-        cellule = feuille.cell(row=ligne, column=colonne, value=f"=SUM({_col(colonne)}{debut}:{_col(colonne)}{fin})")
+        cellule = feuille.cell(row=ligne, column=colonne, value=f"=SUM({col(colonne)}{debut}:{col(colonne)}{fin})")
         cellule.number_format = FORMAT_EUROS
         cellule.font = GRAS
     _taux(feuille, ligne, 4, 6, 7).font = GRAS
@@ -230,55 +222,4 @@ def classeur_execution(contrat) -> Workbook:
     total = versements.cell(row=ligne, column=3, value=f"=SUM(C{debut}:C{max(ligne - 1, debut)})")
     total.number_format = FORMAT_EUROS
     total.font = GRAS
-    return classeur
-
-
-def classeur_indicateurs(contrat) -> Workbook:
-    lignes = tableau_indicateurs(contrat)
-    realisations = {
-        (r.indicateur_id, r.annee): r for r in Realisation.objects.filter(indicateur__action__contrat=contrat)
-    }
-    annees = contrat.annees
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = "Indicateurs"
-    entetes = ["Action", "Indicateur", "Portée", "T0"] + [
-        f"{libelle} {annee}" for annee in annees for libelle in ("Cible", "Valeur", "Atteinte")
-    ]
-    ligne = feuille_preparer(
-        feuille,
-        titre="Matrice des indicateurs",
-        contrat=contrat,
-        entetes=entetes,
-        largeurs=[10, 60, 10, 10] + [11] * (3 * len(annees)),
-    )
-    for donnee in lignes:
-        indicateur = donnee.indicateur
-        ecrire_texte(feuille, ligne, 1, indicateur.action.numero)
-        ecrire_texte(feuille, ligne, 2, indicateur.libelle)
-        ecrire_texte(feuille, ligne, 3, indicateur.get_portee_display())
-        if indicateur.t0 is None:
-            ecrire_texte(feuille, ligne, 4, "nd")
-        else:
-            feuille.cell(row=ligne, column=4, value=indicateur.t0).number_format = FORMAT_NOMBRE
-        for rang, (annee, cible) in enumerate(zip(annees, donnee.cibles, strict=True)):
-            col = 5 + 3 * rang
-            if cible is None:
-                pass
-            elif cible.nd:
-                ecrire_texte(feuille, ligne, col, "nd")
-            else:
-                feuille.cell(row=ligne, column=col, value=cible.valeur).number_format = FORMAT_NOMBRE
-            realisation = realisations.get((indicateur.pk, annee))
-            if realisation and realisation.valeur is not None:
-                feuille.cell(row=ligne, column=col + 1, value=realisation.valeur).number_format = FORMAT_NOMBRE
-            cible_ref, valeur_ref = f"{_col(col)}{ligne}", f"{_col(col + 1)}{ligne}"
-            taux = feuille.cell(
-                row=ligne,
-                column=col + 2,
-                value=f'=IF(AND(ISNUMBER({cible_ref}),ISNUMBER({valeur_ref}),{cible_ref}<>0),{valeur_ref}/{cible_ref},"")',
-            )
-            taux.number_format = FORMAT_TAUX
-        ligne += 1
-    ecrire_historique(classeur.create_sheet("Historique"), contrat)
     return classeur

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from contrats.forms import NombreField
+from commun.forms import NombreField
 from finances.enums import Financeur
 
 

@@ -24,8 +24,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from actions.models import Action
-from contrats.excel import FORMAT_EUROS, FORMAT_NOMBRE, ecrire_texte, feuille_preparer
-from contrats.formats import lire_nombre, nombre
+from commun.excel import FORMAT_EUROS, FORMAT_NOMBRE, ecrire_texte, feuille_preparer
+from commun.formats import lire_nombre, nombre
 from finances.enums import Financeur
 from finances.models import MONTANT_MAX, Execution
 from finances.tableaux import lignes_en_vigueur

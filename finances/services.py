@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from commun.formats import euros
 from contrats.enums import TypeContrat
-from contrats.formats import euros
 from finances.enums import Financeur
 from finances.models import Avenant, LigneBudgetaire, MontantAnnonce
 from finances.tableaux import lignes_en_vigueur

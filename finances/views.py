@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from actions.models import Action
-from contrats.excel import reponse_xlsx
-from contrats.views import annee_du_contrat, contrat_visible
-from finances.exports import classeur_budget, classeur_execution, classeur_indicateurs
+from commun.excel import reponse_xlsx
+from comptes.acces import annee_du_contrat, contrat_visible
+from finances.exports import classeur_budget, classeur_execution
 from finances.forms import AvenantForm, BudgetAnneeForm
 from finances.imports import (
     PERMISSIONS,
@@ -214,7 +214,7 @@ def execution(request, slug):
     if request.method == "POST":
         if not peut_justifier:
             raise PermissionDenied("Seuls les financiers et administrateurs justifient une sous-consommation.")
-        url = reverse("contrats:execution", args=[contrat.slug]) + "#alertes"
+        url = reverse("finances:execution", args=[contrat.slug]) + "#alertes"
         identifiant = request.POST.get("execution", "")
         if not identifiant.isdigit():
             messages.error(request, "Ligne d'exécution non précisée : rien n'a été enregistré.")
@@ -239,7 +239,7 @@ def execution(request, slug):
 
 
 def export_xlsx(request, slug, nom):
-    """/contrats/<slug>/budget.xlsx, execution.xlsx, indicateurs.xlsx : pour toute partie au contrat."""
+    """/contrats/<slug>/budget.xlsx, execution.xlsx : pour toute partie au contrat."""
     contrat = contrat_visible(request, slug)
-    fabriques = {"budget": classeur_budget, "execution": classeur_execution, "indicateurs": classeur_indicateurs}
+    fabriques = {"budget": classeur_budget, "execution": classeur_execution}
     return reponse_xlsx(fabriques[nom](contrat), f"{contrat.slug}-{nom}.xlsx")

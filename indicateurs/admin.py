@@ -82,3 +82,10 @@ class RecitActionAdmin(SimpleHistoryAdmin):
     list_display = ("action", "annee")
     list_filter = ("annee", "action__contrat")
     search_fields = ("action__intitule", "resultats")
+
+
+class IndicateurInline(admin.TabularInline):
+    model = Indicateur
+    extra = 0
+    fields = ("ordre", "libelle", "unite", "portee", "t0")
+    show_change_link = True

@@ -1,6 +1,6 @@
 from django import forms
 
-from contrats.forms import NombreField
+from commun.forms import NombreField
 from indicateurs.enums import SourceCible
 from indicateurs.services import CHAMPS_RECIT, Valeur
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("suivi/<int:annee>/statut/", views.statut, name="statut"),
     path("indicateurs/<int:pk>/", views.indicateur_detail, name="detail"),
     path("indicateurs/<int:pk>/cibles/<int:annee>/", views.cible_fixer, name="cible"),
+    path("indicateurs.xlsx", views.export_xlsx, name="xlsx"),
 ]

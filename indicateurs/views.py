@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actions.models import Action
-from contrats.formats import nombre
-from contrats.historique import historique_indicateur
-from contrats.views import annee_du_contrat, contrat_visible
+from commun.excel import reponse_xlsx
+from commun.formats import nombre
+from comptes.acces import annee_du_contrat, contrat_requis, contrat_visible
+from indicateurs.exports import classeur_indicateurs
 from indicateurs.forms import LIBELLES_RECIT, CibleForm, GrilleSaisieForm, StatutForm
+from indicateurs.historique import historique_indicateur
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
 from indicateurs.services import (
     CHAMPS_RECIT,
@@ -234,3 +236,9 @@ def cible_fixer(request, slug, pk, annee):
     else:
         messages.success(request, f"Cible {annee} fixée à {nombre(cible.valeur)}.")
     return redirect(url)
+
+
+@contrat_requis()
+def export_xlsx(request, contrat):
+    """/contrats/<slug>/indicateurs.xlsx : la matrice des indicateurs, pour toute partie au contrat."""
+    return reponse_xlsx(classeur_indicateurs(contrat), f"{contrat.slug}-indicateurs.xlsx")

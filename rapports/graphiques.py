@@ -9,7 +9,7 @@ import pygal
 from django.utils.safestring import mark_safe
 from pygal.style import Style
 
-from contrats.formats import euros, nombre
+from commun.formats import euros, nombre
 
 # pygal ajoute à sys.meta_path un chercheur sans find_spec (pour ses cartes, inutilisées ici) : tout import
 # introuvable ensuite (dépendance facultative d'une autre bibliothèque) lève alors un ImportWarning, une erreur

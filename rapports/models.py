@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from commun.formats import periode
 from rapports.cles import CleRapport
 from rapports.enums import TYPES_DELIBERATION, TypeRapport
 
@@ -72,7 +73,7 @@ class VersionRapport(models.Model):
 
     @property
     def periode(self) -> str:
-        return f"{self.annee}-{self.annee + 1}" if self.cle.est_mi_parcours else str(self.annee)
+        return periode(self.annee, self.annee + 1 if self.cle.est_mi_parcours else self.annee)
 
     @property
     def nom_fichier(self) -> str:

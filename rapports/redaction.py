@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 
+from commun.formats import euros, pourcentage
 from contrats.enums import Organe, TypeOrganisation
-from contrats.formats import euros, nombre
 
 ADJECTIFS = {
     TypeOrganisation.METROPOLE: "métropolitain",
@@ -43,10 +43,6 @@ def organe_nom(organe: str | None, organisation) -> str:
 def date_longue(date) -> str:
     texte = date_format(date, "j F Y")
     return texte.replace("1 ", "1er ", 1) if date.day == 1 else texte
-
-
-def pourcentage(taux) -> str:
-    return f"{nombre(round(taux * 100, 1))} %" if taux is not None else "—"
 
 
 def _s(n: int) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from actions.models import Action, Jalon
+from commun.formats import periode
 from contrats.enums import RoleSignataire, TypeEcheance
 from contrats.models import Deliberation, Echeance
 from finances.enums import Financeur
@@ -255,7 +256,7 @@ class Rapport:
 
     @property
     def periode(self) -> str:
-        return str(self.annees[0]) if len(self.annees) == 1 else f"{self.annees[0]}-{self.annees[-1]}"
+        return periode(self.annees[0], self.annees[-1])
 
     @property
     def debut(self) -> datetime.date:

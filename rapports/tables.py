@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from contrats.tables import TableBase
+from commun.tables import TableBase
 from rapports.models import VersionRapport
 
 

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from contrats.views import contrat_visible
+from commun.formats import periode
+from comptes.acces import contrat_requis
 from rapports.cles import CleRapport, RapportIndisponible, cles_du_contrat
 from rapports.forms import VoteForm
 from rapports.models import DeliberationRapport, VersionRapport
@@ -21,28 +22,16 @@ REFUS_TRANSMISSION = (
 )
 
 
-def _contrat(request, slug):
-    """Le contrat visible (404 sinon, sans rien révéler) et lisible par l'utilisateur (403 sinon)."""
-    contrat = contrat_visible(request, slug)
-    if not request.user.has_perm("rapports.voir", contrat):
-        raise PermissionDenied("Vous n'avez pas accès aux rapports de ce contrat.")
-    return contrat
-
-
-def _exiger_transmission(request, contrat) -> None:
-    if not request.user.has_perm("rapports.transmettre", contrat):
-        raise PermissionDenied(REFUS_TRANSMISSION)
-
-
-def _annees(contrat, cle: CleRapport) -> list[int]:
+def _annees(contrat, cle: CleRapport | None = None, **_) -> list[int]:
+    """Les années du document ; 404 si le contrat n'a pas ce document."""
     try:
-        return cle.annees(contrat)
+        return cle.annees(contrat) if cle else contrat.annees
     except RapportIndisponible as erreur:
         raise Http404(str(erreur)) from erreur
 
 
-def _periode(annees) -> str:
-    return str(annees[0]) if len(annees) == 1 else f"{annees[0]}-{annees[-1]}"
+lecture = contrat_requis("rapports.voir", refus="Vous n'avez pas accès aux rapports de ce contrat.", existe=_annees)
+transmission = contrat_requis("rapports.transmettre", refus=REFUS_TRANSMISSION, existe=_annees)
 
 
 def _reponse_pdf(contenu: bytes, nom: str, *, telechargement: bool = False) -> HttpResponse:
@@ -52,12 +41,12 @@ def _reponse_pdf(contenu: bytes, nom: str, *, telechargement: bool = False) -> H
     return reponse
 
 
-def liste(request, slug):
-    contrat = _contrat(request, slug)
+@lecture
+def liste(request, contrat):
     documents = []
     for cle in cles_du_contrat(contrat):
         annees = cle.annees(contrat)
-        documents.append({"cle": cle, "annee": annees[0], "periode": _periode(annees)})
+        documents.append({"cle": cle, "annee": annees[0], "periode": periode(annees[0], annees[-1])})
     table = VersionRapportTable(VersionRapport.objects.du_contrat(contrat))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     votes = {
@@ -79,10 +68,9 @@ def liste(request, slug):
     )
 
 
-def apercu(request, slug, cle: CleRapport):
+@lecture
+def apercu(request, contrat, cle: CleRapport):
     """L'aperçu HTML d'un rapport ou d'un projet de délibération : le même contenu que le PDF."""
-    contrat = _contrat(request, slug)
-    _annees(contrat, cle)
     contexte = document_contexte(contrat, cle) | {
         "pdf": False,
         "peut_transmettre": request.user.has_perm("rapports.transmettre", contrat),
@@ -91,18 +79,16 @@ def apercu(request, slug, cle: CleRapport):
     return render(request, gabarit, contexte)
 
 
-def pdf(request, slug, cle: CleRapport):
+@lecture
+def pdf(request, contrat, cle: CleRapport):
     """Le PDF tel qu'il est aujourd'hui (variante normale) ; les versions transmises sont figées à part."""
-    contrat = _contrat(request, slug)
     annees = _annees(contrat, cle)
-    return _reponse_pdf(document_pdf(contrat, cle), cle.nom_fichier(contrat, _periode(annees)))
+    return _reponse_pdf(document_pdf(contrat, cle), cle.nom_fichier(contrat, periode(annees[0], annees[-1])))
 
 
 @require_POST
-def figer(request, slug, cle: CleRapport):
-    contrat = _contrat(request, slug)
-    _annees(contrat, cle)
-    _exiger_transmission(request, contrat)
+@transmission
+def figer(request, contrat, cle: CleRapport):
     version = version_figer(user=request.user, contrat=contrat, cle=cle)
     messages.success(
         request,
@@ -113,8 +99,8 @@ def figer(request, slug, cle: CleRapport):
     return redirect(reverse("rapports:liste", args=[contrat.slug]) + "#versions")
 
 
-def version_telecharger(request, slug, pk):
-    contrat = _contrat(request, slug)
+@lecture
+def version_telecharger(request, contrat, pk):
     version = get_object_or_404(VersionRapport.objects.filter(contrat=contrat).select_related("contrat"), pk=pk)
     reponse = _reponse_pdf(version.pdf, version.nom_fichier, telechargement=True)
     reponse["Digest"] = f"sha-256={version.sha256}"
@@ -122,9 +108,8 @@ def version_telecharger(request, slug, pk):
 
 
 @require_POST
-def version_transmise(request, slug, pk):
-    contrat = _contrat(request, slug)
-    _exiger_transmission(request, contrat)
+@transmission
+def version_transmise(request, contrat, pk):
     version = get_object_or_404(VersionRapport.objects.du_contrat(contrat), pk=pk)
     try:
         version = version_transmettre(user=request.user, version=version)
@@ -138,11 +123,10 @@ def version_transmise(request, slug, pk):
     return redirect(reverse("rapports:liste", args=[contrat.slug]) + "#versions")
 
 
-def vote(request, slug, cle: CleRapport):
+@transmission
+def vote(request, contrat, cle: CleRapport):
     """Enregistrer (ou corriger) le vote du projet de délibération : secrétariat du conseil et administrateurs."""
-    contrat = _contrat(request, slug)
     annees = _annees(contrat, cle)
-    _exiger_transmission(request, contrat)
     lien = (
         DeliberationRapport.objects.filter(contrat=contrat, type=cle.type, annee=annees[0])
         .select_related("deliberation")
@@ -167,7 +151,7 @@ def vote(request, slug, cle: CleRapport):
         {
             "contrat": contrat,
             "cle": cle,
-            "periode": _periode(annees),
+            "periode": periode(annees[0], annees[-1]),
             "form": form,
             "deliberation": lien.deliberation if lien else None,
         },

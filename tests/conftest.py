@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer
-from contrats.services import donnees_charger
+from pilotage.chargement import donnees_charger
 
 CLS = "dijon-cls-2024-2027"
 CALPAE = "dijon-calpae-2020"

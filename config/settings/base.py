@@ -34,12 +34,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
-    "comptes",
+    "commun",
     "contrats",
+    "comptes",
     "actions",
     "indicateurs",
     "finances",
     "rapports",
+    "pilotage",
 ]
 
 MIDDLEWARE = [

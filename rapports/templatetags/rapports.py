@@ -1,22 +1,11 @@
-from decimal import Decimal
-
 from django import template
 
-from contrats.formats import nombre
 from rapports.graphiques import graphique_execution, graphique_indicateurs
 from rapports.redaction import date_longue as formater_date
 from rapports.redaction import organe_nom
 from rapports.selectors import ATTEINT, NON_ATTEINT, graphiques_contrat_donnees
 
 register = template.Library()
-
-
-@register.filter
-def pourcentage(taux):
-    """0.8333 → « 83,3 % » ; None → « — »."""
-    if taux is None or taux == "":
-        return "—"
-    return f"{nombre(round(Decimal(taux) * 100, 1))}\u00a0%"
 
 
 @register.filter

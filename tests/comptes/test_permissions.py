@@ -40,31 +40,31 @@ def cas():
             action.indicateurs.first() or contrat.actions.exclude(indicateurs=None).first().indicateurs.first()
         )
         lire = attendu_lecture
-        yield "contrats:detail", "get", lire, [slug]
-        yield "contrats:coherence", "get", lire, [slug]
-        yield "contrats:action", "get", lire, [slug, action.numero]
-        yield "contrats:historique", "get", lire, [slug]
-        yield "contrats:historique_xlsx", "get", lire, [slug]
-        yield "contrats:budget_xlsx", "get", lire, [slug]
-        yield "contrats:execution_xlsx", "get", lire, [slug]
-        yield "contrats:indicateurs_xlsx", "get", lire, [slug]
-        yield "contrats:execution", "get", lire, [slug]
+        yield "pilotage:contrat", "get", lire, [slug]
+        yield "pilotage:coherence", "get", lire, [slug]
+        yield "pilotage:action", "get", lire, [slug, action.numero]
+        yield "pilotage:historique", "get", lire, [slug]
+        yield "pilotage:historique_xlsx", "get", lire, [slug]
+        yield "finances:budget_xlsx", "get", lire, [slug]
+        yield "finances:execution_xlsx", "get", lire, [slug]
+        yield "indicateurs:xlsx", "get", lire, [slug]
+        yield "finances:execution", "get", lire, [slug]
         yield "finances:import", "get", lambda r, s: attendu_ecriture(r, s, IMPORTEURS), [slug]
         yield "finances:import", "post", lambda r, s: attendu_ecriture(r, s, IMPORTEURS), [slug]
         yield "finances:modele", "get", lambda r, s: attendu_ecriture(r, s, IMPORTEURS), [slug]
-        yield "contrats:execution", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
-        yield "contrats:avenant_creer", "get", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
-        yield "contrats:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
+        yield "finances:execution", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
+        yield "finances:avenant_creer", "get", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
+        yield "finances:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "indicateurs:grille", "get", lire, [slug, annee]
         yield "indicateurs:detail", "get", lire, [slug, indicateur.pk]
         yield (
-            "contrats:budget_annee",
+            "finances:budget_annee",
             "get",
             lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}),
             [slug, annee],
         )
         yield (
-            "contrats:budget_annee",
+            "finances:budget_annee",
             "post",
             lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}),
             [slug, annee],
@@ -87,7 +87,7 @@ def cas():
             [slug, indicateur.pk, annee],
         )
     yield "accueil", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
-    yield "contrats:liste", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
+    yield "pilotage:liste", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
     yield "login", "get", lambda r, s: 200, []
     yield "logout", "post", lambda r, s: 302, []
     yield "admin:index", "get", lambda r, s: 200 if r == "admin" else "connexion-admin", []
@@ -152,7 +152,7 @@ def test_aucune_ecriture_par_un_role_non_autorise():
     avant = (LigneBudgetaire.objects.count(), Realisation.objects.count(), SuiviAnnuel.objects.count())
     for role in ("ddets", "secretariat", "lecteur", "autre-territoire"):
         client = client_pour(role)
-        client.post(reverse("contrats:budget_annee", args=[CLS, 2024]), {})
+        client.post(reverse("finances:budget_annee", args=[CLS, 2024]), {})
         client.post(reverse("indicateurs:grille", args=[CLS, 2024]), {"version": 1})
     assert (LigneBudgetaire.objects.count(), Realisation.objects.count(), SuiviAnnuel.objects.count()) == avant
 

@@ -24,10 +24,10 @@ def urls_du_contrat(slug):
     contrat = Contrat.objects.get(slug=slug)
     action = contrat.actions.order_by("ordre").first()
     return [
-        reverse("contrats:detail", args=[slug]),
-        reverse("contrats:coherence", args=[slug]),
-        reverse("contrats:action", args=[slug, action.numero]),
-        reverse("contrats:budget_annee", args=[slug, contrat.annee_debut]),
+        reverse("pilotage:contrat", args=[slug]),
+        reverse("pilotage:coherence", args=[slug]),
+        reverse("pilotage:action", args=[slug, action.numero]),
+        reverse("finances:budget_annee", args=[slug, contrat.annee_debut]),
     ]
 
 
@@ -37,7 +37,7 @@ def texte(reponse) -> str:
 
 
 def test_anonyme_renvoye_vers_la_connexion(client):
-    for url in [reverse("contrats:liste"), *urls_du_contrat(CLS)]:
+    for url in [reverse("pilotage:liste"), *urls_du_contrat(CLS)]:
         reponse = client.get(url)
         assert reponse.status_code == 302 and reponse.url.startswith(reverse("login"))
 
@@ -47,24 +47,24 @@ def test_autre_territoire_ne_voit_rien_de_dijon(connecte, slug):
     client = connecte("autre-territoire")
     for url in urls_du_contrat(slug):
         assert client.get(url).status_code == 404, url
-    liste = texte(client.get(reverse("contrats:liste")))
+    liste = texte(client.get(reverse("pilotage:liste")))
     assert "Dijon" not in liste and "Aucun élément" in liste
 
 
 @pytest.mark.parametrize("identifiant", ["ddets", "metropole", "finances", "secretariat", "admin"])
 def test_les_parties_voient_les_trois_contrats(connecte, identifiant):
     client = connecte(identifiant)
-    liste = texte(client.get(reverse("contrats:liste")))
+    liste = texte(client.get(reverse("pilotage:liste")))
     for titre in ("Contrat local des solidarités 2024-2027", "lutte contre la pauvreté"):
         assert titre in liste
     for slug in SLUGS:
-        assert client.get(reverse("contrats:detail", args=[slug])).status_code == 200
+        assert client.get(reverse("pilotage:contrat", args=[slug])).status_code == 200
 
 
 def test_ddets_d_un_autre_departement_ne_voit_pas_dijon(client):
     profil = ProfilFactory(organisation=OrganisationFactory(ddets=True, departement="25"), role=Role.AGENT_ETAT)
     client.force_login(profil.user)
-    assert client.get(reverse("contrats:detail", args=[CLS])).status_code == 404
+    assert client.get(reverse("pilotage:contrat", args=[CLS])).status_code == 404
 
 
 def test_un_partenaire_ne_voit_que_le_contrat_qu_il_a_signe(client):
@@ -73,12 +73,12 @@ def test_un_partenaire_ne_voit_que_le_contrat_qu_il_a_signe(client):
     partenaire = cdv.signataires.filter(role="partenaire").first().organisation
     profil = ProfilFactory(organisation=partenaire, role=Role.LECTEUR)
     client.force_login(profil.user)
-    assert client.get(reverse("contrats:detail", args=[CONTRAT_DE_VILLE])).status_code == 200
-    assert client.get(reverse("contrats:detail", args=[CLS])).status_code == 404
+    assert client.get(reverse("pilotage:contrat", args=[CONTRAT_DE_VILLE])).status_code == 200
+    assert client.get(reverse("pilotage:contrat", args=[CLS])).status_code == 404
 
 
 def test_page_du_cls_montre_le_contrat_tel_que_signe(connecte):
-    page = texte(connecte("metropole").get(reverse("contrats:detail", args=[CLS])))
+    page = texte(connecte("metropole").get(reverse("pilotage:contrat", args=[CLS])))
     assert "Tableau budgétaire" in page and "Tableau des actions et suivi de leurs indicateurs" in page
     for montant in ("665 000 €", "332 500 €", "700 000 €", "350 000 €", "147 500 €"):
         assert montant in page
@@ -91,38 +91,38 @@ def test_page_du_cls_montre_le_contrat_tel_que_signe(connecte):
 
 def test_filtre_et_tri_de_la_liste(connecte):
     client = connecte("metropole")
-    page = texte(client.get(reverse("contrats:liste"), {"type": "calpae"}))
+    page = texte(client.get(reverse("pilotage:liste"), {"type": "calpae"}))
     assert "Convention d" in page and "Contrat local des solidarités 2024-2027" not in page
-    page = texte(client.get(reverse("contrats:liste"), {"annee": "2025"}))
+    page = texte(client.get(reverse("pilotage:liste"), {"annee": "2025"}))
     assert "Contrat local des solidarités 2024-2027" in page and "2019-2022" not in page
-    assert client.get(reverse("contrats:liste"), {"sort": "budget_total"}).status_code == 200
-    reponse = client.get(reverse("contrats:liste"), {"annee": "abc"})
+    assert client.get(reverse("pilotage:liste"), {"sort": "budget_total"}).status_code == 200
+    reponse = client.get(reverse("pilotage:liste"), {"annee": "abc"})
     assert reponse.status_code == 200 and "Saisissez un nombre" in texte(reponse)
 
 
 def test_fiche_action_2_montre_ses_textes(connecte):
-    page = texte(connecte("ddets").get(reverse("contrats:action", args=[CLS, "2"])))
+    page = texte(connecte("ddets").get(reverse("pilotage:action", args=[CLS, "2"])))
     assert "Développer des actions de remobilisation" in page
     assert "16 – 29 ans" in page and "Nombre de jeunes de plus de 15 ans accompagnés" in page
     assert "moins de 15 ans" in page  # le texte de la fiche, tel que signé
-    assert connecte("ddets").get(reverse("contrats:action", args=[CLS, "99"])).status_code == 404
+    assert connecte("ddets").get(reverse("pilotage:action", args=[CLS, "99"])).status_code == 404
 
 
 def test_coherence_signale_les_coquilles_du_cls(connecte):
-    page = texte(connecte("ddets").get(reverse("contrats:coherence", args=[CLS])))
+    page = texte(connecte("ddets").get(reverse("pilotage:coherence", args=[CLS])))
     assert "moins de 15 ans" in page and "plus de 15 ans" in page and "16 – 29 ans" in page
     assert "Axe 3 : amplifier la politique" in page and "relève de l'axe 2" in page
     assert "toujours « nd »" in page
 
 
 def test_budget_reserve_aux_financiers(connecte):
-    url = reverse("contrats:budget_annee", args=[CLS, 2025])
+    url = reverse("finances:budget_annee", args=[CLS, 2025])
     assert connecte("metropole").get(url).status_code == 403
     assert connecte("finances").get(url).status_code == 200
 
 
 def test_annee_hors_contrat_dans_l_url(connecte):
-    reponse = connecte("finances").get(reverse("contrats:budget_annee", args=[CLS, 2031]))
+    reponse = connecte("finances").get(reverse("finances:budget_annee", args=[CLS, 2031]))
     assert reponse.status_code == 404
 
 
@@ -143,16 +143,16 @@ def _contrat_de_taille(nb_actions):
 
 # Requêtes par page, identiques pour 8 et 80 actions (session et profil compris).
 REQUETES = {
-    "contrats:detail": 23,
-    "contrats:coherence": 12,
-    "contrats:action": 15,
-    "contrats:budget_annee": 8,
-    "contrats:liste": 6,
+    "pilotage:contrat": 23,
+    "pilotage:coherence": 12,
+    "pilotage:action": 15,
+    "finances:budget_annee": 8,
+    "pilotage:liste": 6,
 }
 
 
 @pytest.mark.parametrize(
-    "vue", ["contrats:detail", "contrats:coherence", "contrats:action", "contrats:budget_annee", "contrats:liste"]
+    "vue", ["pilotage:contrat", "pilotage:coherence", "pilotage:action", "finances:budget_annee", "pilotage:liste"]
 )
 def test_nombre_de_requetes_fixe_8_ou_80_actions(client, vue):
     nombres = []
@@ -160,11 +160,11 @@ def test_nombre_de_requetes_fixe_8_ou_80_actions(client, vue):
         contrat, user = _contrat_de_taille(taille)
         client.force_login(user)
         args = {
-            "contrats:detail": [contrat.slug],
-            "contrats:coherence": [contrat.slug],
-            "contrats:action": [contrat.slug, "1"],
-            "contrats:budget_annee": [contrat.slug, 2025],
-            "contrats:liste": [],
+            "pilotage:contrat": [contrat.slug],
+            "pilotage:coherence": [contrat.slug],
+            "pilotage:action": [contrat.slug, "1"],
+            "finances:budget_annee": [contrat.slug, 2025],
+            "pilotage:liste": [],
         }[vue]
         with CaptureQueriesContext(connection) as requetes:
             assert client.get(reverse(vue, args=args)).status_code == 200
@@ -174,7 +174,7 @@ def test_nombre_de_requetes_fixe_8_ou_80_actions(client, vue):
 
 def test_budget_a_une_date_et_budget_initial(connecte):
     client = connecte("finances")
-    url = reverse("contrats:detail", args=[CLS])
+    url = reverse("pilotage:contrat", args=[CLS])
     page = texte(client.get(url, {"au": "2025-13-45"}))
     assert "« 2025-13-45 » n'est pas une date (format attendu : AAAA-MM-JJ) : montants du jour." in page
     assert "665 000 €" in page

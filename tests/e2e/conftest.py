@@ -13,9 +13,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer
 from contrats.models import Contrat
-from contrats.services import donnees_charger
 from indicateurs.models import Indicateur
 from indicateurs.services import Valeur, saisie_enregistrer, suivi_changer_statut, suivi_obtenir
+from pilotage.chargement import donnees_charger
 
 CLS = "dijon-cls-2024-2027"
 

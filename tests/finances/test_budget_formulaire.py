@@ -53,7 +53,7 @@ def test_saisie_invalide_refusee_sans_rien_ecrire(connecte, cls, saisie, message
     avant = etat_du_budget(cls)
     action = Action.objects.get(contrat=cls, numero="3")
     donnees = donnees_actuelles(cls, 2025) | {f"a{action.pk}_collectivite": saisie}
-    reponse = connecte("finances").post(reverse("contrats:budget_annee", args=[CLS, 2025]), donnees)
+    reponse = connecte("finances").post(reverse("finances:budget_annee", args=[CLS, 2025]), donnees)
     assert reponse.status_code == 200
     assert message in page(reponse)
     assert "Le budget n'a pas été enregistré" in page(reponse)
@@ -64,7 +64,7 @@ def test_part_de_la_collectivite_sous_50_pour_cent_refusee(connecte, cls):
     avant = etat_du_budget(cls)
     action = Action.objects.get(contrat=cls, numero="6")
     donnees = donnees_actuelles(cls, 2026) | {f"a{action.pk}_collectivite": "99 999"}
-    reponse = connecte("finances").post(reverse("contrats:budget_annee", args=[CLS, 2026]), donnees)
+    reponse = connecte("finances").post(reverse("finances:budget_annee", args=[CLS, 2026]), donnees)
     assert "Action 6, 2026 : la collectivité apporte 99 999 € sur 199 999 €, soit moins de 50 %" in page(reponse)
     assert etat_du_budget(cls) == avant
 
@@ -73,7 +73,7 @@ def test_saisie_francaise_valide_enregistree(connecte, cls):
     action = Action.objects.get(contrat=cls, numero="6")
     donnees = donnees_actuelles(cls, 2026) | {f"a{action.pk}_collectivite": "120 000,50"}
     client = connecte("finances")
-    reponse = client.post(reverse("contrats:budget_annee", args=[CLS, 2026]), donnees, follow=True)
+    reponse = client.post(reverse("finances:budget_annee", args=[CLS, 2026]), donnees, follow=True)
     assert "Budget 2026 enregistré : 1 ligne(s) modifiée(s)." in page(reponse)
     ligne = LigneBudgetaire.objects.get(action=action, annee=2026, financeur="collectivite")
     assert str(ligne.montant) == "120000.50"
@@ -81,7 +81,7 @@ def test_saisie_francaise_valide_enregistree(connecte, cls):
 
 
 def test_formulaire_affiche_les_montants_a_la_francaise(connecte):
-    reponse = connecte("finances").get(reverse("contrats:budget_annee", args=[CLS, 2024]))
+    reponse = connecte("finances").get(reverse("finances:budget_annee", args=[CLS, 2024]))
     assert 'value="47 500"' in page(reponse)
 
 
@@ -89,8 +89,8 @@ def test_lecture_seule_pour_les_autres_roles(connecte, cls):
     avant = etat_du_budget(cls)
     for identifiant in ("metropole", "ddets", "secretariat"):
         reponse = connecte(identifiant).post(
-            reverse("contrats:budget_annee", args=[CLS, 2025]), donnees_actuelles(cls, 2025)
+            reverse("finances:budget_annee", args=[CLS, 2025]), donnees_actuelles(cls, 2025)
         )
         assert reponse.status_code == 403
-    assert connecte("autre-territoire").post(reverse("contrats:budget_annee", args=[CLS, 2025]), {}).status_code == 404
+    assert connecte("autre-territoire").post(reverse("finances:budget_annee", args=[CLS, 2025]), {}).status_code == 404
     assert etat_du_budget(cls) == avant

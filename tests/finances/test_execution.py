@@ -33,7 +33,7 @@ def cls():
 
 
 def test_taux_alertes_et_versements(connecte, cls):
-    texte = page(connecte("finances").get(reverse("contrats:execution", args=[CLS])))
+    texte = page(connecte("finances").get(reverse("finances:execution", args=[CLS])))
     assert "61,5 %" in texte  # 40 000 / 65 000
     assert "95 %" in texte
     assert "Sous-consommations (1)" in texte
@@ -46,7 +46,7 @@ def test_justification_enregistree_et_tracee(connecte, cls):
     client = connecte("finances")
     execution = Execution.objects.get(action__numero="1", action__contrat=cls)
     reponse = client.post(
-        reverse("contrats:execution", args=[CLS]),
+        reverse("finances:execution", args=[CLS]),
         {"execution": execution.pk, "justification": "Recrutement décalé au 2e semestre"},
         follow=True,
     )
@@ -54,25 +54,25 @@ def test_justification_enregistree_et_tracee(connecte, cls):
     execution.refresh_from_db()
     assert execution.justification == "Recrutement décalé au 2e semestre"
     assert execution.history.first().history_user.username == "finances"
-    assert "action 1 (2024, État)" not in page(client.get(reverse("contrats:execution", args=[CLS])))
+    assert "action 1 (2024, État)" not in page(client.get(reverse("finances:execution", args=[CLS])))
 
 
 def test_justification_trop_longue_ou_etrangere_refusee(connecte, cls):
     client = connecte("finances")
     execution = Execution.objects.get(action__numero="1", action__contrat=cls)
     reponse = client.post(
-        reverse("contrats:execution", args=[CLS]),
+        reverse("finances:execution", args=[CLS]),
         {"execution": execution.pk, "justification": "x" * 2001},
         follow=True,
     )
     assert "limitée à 2 000 caractères" in page(reponse)
     execution.refresh_from_db()
     assert execution.justification == ""
-    reponse = client.post(reverse("contrats:execution", args=[CLS]), {"execution": "abc"}, follow=True)
+    reponse = client.post(reverse("finances:execution", args=[CLS]), {"execution": "abc"}, follow=True)
     assert "Ligne d'exécution non précisée : rien n'a été enregistré." in page(reponse)
     autre = Execution.objects.create(
         action=Action.objects.filter(contrat__slug="dijon-calpae-2020").first(),
         annee=2020, financeur="etat", engage=1, realise=1,
     )  # fmt: skip
-    assert client.post(reverse("contrats:execution", args=[CLS]), {"execution": autre.pk}).status_code == 404
-    assert connecte("metropole").post(reverse("contrats:execution", args=[CLS]), {}).status_code == 403
+    assert client.post(reverse("finances:execution", args=[CLS]), {"execution": autre.pk}).status_code == 404
+    assert connecte("metropole").post(reverse("finances:execution", args=[CLS]), {}).status_code == 403

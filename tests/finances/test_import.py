@@ -529,14 +529,14 @@ PAR_LIGNE_ECRITE = 7
 @pytest.mark.parametrize(
     ("type_import", "compte", "slug", "fabrique", "apercu_attendu", "confirmation_fixe"),
     [
-        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 12, 15),
+        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 11, 13),
         (
             "indicateurs",
             "metropole",
             CLS,
             lignes_indicateurs_cls,
-            13,
-            56,
+            12,
+            54,
         ),  # 4 années : un suivi créé et pris par année
     ],
 )

@@ -138,7 +138,7 @@ def test_circuit_complet_et_verrou(connecte, cls):
         "ddets",
     )
 
-    historique = page(ddets.get(reverse("contrats:historique", args=[CLS])))
+    historique = page(ddets.get(reverse("pilotage:historique", args=[CLS])))
     for attendu in ("Soumis", "Validé", "À corriger", "Erreur de périmètre relevée", "ddets", "metropole", "455"):
         assert attendu in historique
 
@@ -225,7 +225,7 @@ def test_export_excel_de_l_historique(connecte, cls):
     client = connecte("metropole")
     i1 = indicateur(cls, "1")
     enregistrer(client, 2024, formulaire(client, 2024, **{f"v{i1.pk}": "452", f"c{i1.pk}": '=HYPERLINK("x")'}))
-    reponse = client.get(reverse("contrats:historique_xlsx", args=[CLS]))
+    reponse = client.get(reverse("pilotage:historique_xlsx", args=[CLS]))
     assert reponse["Content-Type"].startswith("application/vnd.openxmlformats")
     feuille = load_workbook(BytesIO(reponse.content)).active
     assert feuille["A1"].value == "Historique des modifications"
@@ -234,7 +234,7 @@ def test_export_excel_de_l_historique(connecte, cls):
     formule = next(c for ligne in feuille.iter_rows(min_row=6) for c in ligne if c.value == '=HYPERLINK("x")')
     assert formule.data_type == "s" and formule.quotePrefix
     assert feuille.freeze_panes == "A6"
-    assert connecte("autre-territoire").get(reverse("contrats:historique_xlsx", args=[CLS])).status_code == 404
+    assert connecte("autre-territoire").get(reverse("pilotage:historique_xlsx", args=[CLS])).status_code == 404
 
 
 def test_grille_en_nombre_de_requetes_fixe_8_ou_80_actions(client):
@@ -254,4 +254,4 @@ def test_grille_en_nombre_de_requetes_fixe_8_ou_80_actions(client):
             reponse = client.get(reverse("indicateurs:grille", args=[contrat.slug, 2025]))
         assert reponse.status_code == 200 and "Enregistrer la saisie 2025" in page(reponse)
         nombres.append(len(requetes))
-    assert nombres == [14, 14]
+    assert nombres == [12, 12]

@@ -20,7 +20,7 @@ def test_page_du_contrat_montre_les_graphiques(connecte):
         engage=Decimal("60000"),
         realise=Decimal("52000"),
     )
-    page = connecte("lecteur").get(reverse("contrats:detail", args=[CLS])).content.decode()
+    page = connecte("lecteur").get(reverse("pilotage:contrat", args=[CLS])).content.decode()
     debut = page.index('id="graphiques"')
     section = page[debut : page.index("</section>", debut)]
     assert "Exécution budgétaire et atteinte des cibles" in section

@@ -41,15 +41,15 @@ def test_liste_des_documents(connecte):
     # La page du contrat y mène.
     assert (
         reverse("rapports:liste", args=[CLS])
-        in connecte("metropole").get(reverse("contrats:detail", args=[CLS])).content.decode()
+        in connecte("metropole").get(reverse("pilotage:contrat", args=[CLS])).content.decode()
     )
 
 
 REQUETES = {
-    ("rapports:liste", ""): 9,
-    ("rapports:apercu", "mi-parcours"): 21,
-    ("rapports:apercu", "deliberation-annuel-2025"): 21,
-    ("rapports:vote", "deliberation-mi-parcours"): 8,
+    ("rapports:liste", ""): 8,
+    ("rapports:apercu", "mi-parcours"): 20,
+    ("rapports:apercu", "deliberation-annuel-2025"): 20,
+    ("rapports:vote", "deliberation-mi-parcours"): 7,
 }
 
 
@@ -77,6 +77,6 @@ def test_page_du_contrat_en_nombre_de_requetes_fixe_avec_les_graphiques(client):
         contrat, user = _contrat_de_taille(taille)
         client.force_login(user)
         with CaptureQueriesContext(connection) as requetes:
-            assert client.get(reverse("contrats:detail", args=[contrat.slug])).status_code == 200
-        assert len(requetes) == REQUETES_CONTRAT["contrats:detail"]
+            assert client.get(reverse("pilotage:contrat", args=[contrat.slug])).status_code == 200
+        assert len(requetes) == REQUETES_CONTRAT["pilotage:contrat"]
         assert sum("indicateurs_realisation" in q["sql"] for q in requetes.captured_queries) == 1

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actions.models import Action
-from contrats.formats import nombre
+from commun.formats import nombre
 from contrats.models import Contrat
 from indicateurs.models import Indicateur
 from indicateurs.services import CHAMPS_RECIT, Valeur, saisie_enregistrer, suivi_obtenir

@@ -57,7 +57,7 @@ def test_vote_du_bureau_enregistre_et_repris_dans_le_projet(connecte):
     assert "SCRUTIN POUR : 39 ABSTENTION : 0 CONTRE : 0 NE SE PRONONCE PAS : 0 DONT 6 PROCURATION(S)" in texte
     assert "PROJET" not in texte
     # La délibération figure avec les autres sur la page du contrat.
-    assert "séance du 12 septembre 2024" in texte_page(client.get(reverse("contrats:detail", args=[CLS])))
+    assert "séance du 12 septembre 2024" in texte_page(client.get(reverse("pilotage:contrat", args=[CLS])))
 
     # Enregistrer de nouveau corrige le même vote, sans en créer un second.
     assert client.post(URL, BUREAU | {"abstention": "1", "pour": "38"}).status_code == 302

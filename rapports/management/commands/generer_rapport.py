@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from commun.formats import periode
 from contrats.models import Contrat
 from rapports.cles import CleRapport, RapportIndisponible
 from rapports.enums import TypeRapport
@@ -52,8 +53,7 @@ class Command(BaseCommand):
                         raise CommandError(str(erreur)) from erreur
                     self.stdout.write(f"ignoré : {erreur}")
                     continue
-                periode = str(annees[0]) if len(annees) == 1 else f"{annees[0]}-{annees[-1]}"
-                chemin = dossier / cle.nom_fichier(c, periode)
+                chemin = dossier / cle.nom_fichier(c, periode(annees[0], annees[-1]))
                 chemin.write_bytes(document_pdf(c, cle))
                 ecrits += 1
                 self.stdout.write(f"écrit : {chemin}")

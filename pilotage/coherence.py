@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-from contrats.formats import euros
+from commun.formats import euros
 from finances.enums import Financeur
 from finances.models import MontantAnnonce
 from finances.services import regles_budget
@@ -63,7 +63,7 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
     anomalies: list[Anomalie] = []
 
     def url_action(action):
-        return reverse("contrats:action", args=[contrat.slug, action.numero])
+        return reverse("pilotage:action", args=[contrat.slug, action.numero])
 
     # Règles de cofinancement (les mêmes que celles qui refusent une saisie).
     montants = {(ligne.action, ligne.annee, ligne.financeur): ligne.montant for ligne in lignes}

@@ -60,3 +60,15 @@ def lire_nombre(
     if valeur != valeur.quantize(Decimal(1).scaleb(-decimales)):
         raise ValidationError(f"Au plus {decimales} chiffres après la virgule.", code="decimales")
     return valeur
+
+
+def pourcentage(taux: Decimal | None) -> str:
+    """0.615 → « 61,5 % » ; aucun taux → « — »."""
+    if taux is None or taux == "":
+        return "—"
+    return f"{nombre(round(Decimal(taux) * 100, 1))}\u00a0%"
+
+
+def periode(debut: int, fin: int) -> str:
+    """Le libellé d'une période d'années : « 2024 » ou « 2024-2027 »."""
+    return str(debut) if debut == fin else f"{debut}-{fin}"

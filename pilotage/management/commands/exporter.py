@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from contrats.models import Contrat
-from finances.exports import classeur_budget, classeur_execution, classeur_indicateurs
+from finances.exports import classeur_budget, classeur_execution
+from indicateurs.exports import classeur_indicateurs
 
 CLASSEURS = {"budget": classeur_budget, "execution": classeur_execution, "indicateurs": classeur_indicateurs}
 

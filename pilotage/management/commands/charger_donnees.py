@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from contrats.services import donnees_charger
+from pilotage.chargement import donnees_charger
 
 
 class Command(BaseCommand):

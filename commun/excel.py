@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 FORMAT_EUROS = '#,##0.00\\ "€";-#,##0.00\\ "€"'
 FORMAT_EUROS_ENTIERS = '#,##0\\ "€";-#,##0\\ "€"'
 FORMAT_NOMBRE = "#,##0.##"
+FORMAT_TAUX = "0.0 %"
 FORMAT_DATE = "DD/MM/YYYY"
 FORMAT_DATE_HEURE = "DD/MM/YYYY HH:MM"
 ENTETE = PatternFill("solid", fgColor="DDE3EA")
@@ -72,3 +73,29 @@ def reponse_xlsx(classeur: Workbook, nom_fichier: str) -> HttpResponse:
 
 def date_naive(valeur: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(valeur).replace(tzinfo=None)
+
+
+def col(index: int) -> str:
+    """1 → « A », 27 → « AA »."""
+    return get_column_letter(index)
+
+
+def ecrire_historique(feuille, contrat, changements) -> None:
+    """Une feuille « Historique » : date, auteur, objet, champ, avant → après, motif."""
+    feuille.title = "Historique"
+    ligne = feuille_preparer(
+        feuille,
+        titre="Historique des modifications",
+        contrat=contrat,
+        entetes=["Date", "Utilisateur", "Objet", "Champ", "Avant", "Après", "Motif", "Type"],
+        largeurs=[18, 16, 60, 20, 24, 24, 50, 14],
+    )
+    for changement in changements:
+        cellule = feuille.cell(row=ligne, column=1, value=date_naive(changement.date))
+        cellule.number_format = FORMAT_DATE_HEURE
+        valeurs = [changement.utilisateur, changement.objet, changement.champ, changement.avant, changement.apres,
+                   changement.motif, changement.type]  # fmt: skip
+        for colonne, valeur in enumerate(valeurs, start=2):
+            ecrire_texte(feuille, ligne, colonne, valeur)
+        ligne += 1
+    feuille.auto_filter.ref = f"A5:H{max(ligne - 1, 5)}"

@@ -1,6 +1,6 @@
 from django import forms
 
-from contrats.formats import lire_nombre, nombre
+from commun.formats import lire_nombre, nombre
 
 
 class NombreField(forms.Field):

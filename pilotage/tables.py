@@ -1,17 +1,9 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from contrats.formats import euros
+from commun.formats import euros
+from commun.tables import TableBase
 from contrats.models import Contrat
-
-
-class TableBase(tables.Table):
-    """Base commune des listes : tri, pagination et gabarit Bootstrap partagés."""
-
-    class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = "Aucun élément."
-        per_page = 25
 
 
 class HistoriqueTable(TableBase):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from contrats import coherence
 from contrats.models import Contrat
+from pilotage import coherence
 
 
 class Command(BaseCommand):

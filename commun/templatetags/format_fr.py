@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from contrats import formats
+from commun import formats
 
 register = template.Library()
 
@@ -37,10 +37,7 @@ def get_item(dictionnaire, cle):
 
 @register.filter
 def pourcentage(taux):
-    """0.615 → « 61,5 % »."""
-    if taux is None:
-        return "—"
-    return f"{formats.nombre((Decimal(taux) * 100).quantize(Decimal('0.1')))}\u00a0%"
+    return formats.pourcentage(taux)
 
 
 @register.filter

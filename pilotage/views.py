@@ -1,46 +1,36 @@
 import datetime
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from actions.models import Action
-from contrats import coherence
+from commun.excel import reponse_xlsx
+from comptes.acces import contrat_requis, contrats_visibles
 from contrats.enums import TypeEcheance
-from contrats.excel import reponse_xlsx
-from contrats.exports import classeur_historique
-from contrats.filters import ContratFilter
-from contrats.historique import historique_contrat
-from contrats.models import Contrat, Deliberation, Echeance
-from contrats.tables import ContratTable, HistoriqueTable
+from contrats.models import Deliberation, Echeance
 from finances.models import LigneBudgetaire
 from finances.tableaux import changements_des_avenants, tableau_budgetaire
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
-
-
-def contrat_visible(request, slug) -> Contrat:
-    """Le contrat, s'il est visible de l'utilisateur ; sinon 404, pour ne rien révéler de son existence."""
-    return get_object_or_404(Contrat.objects.visibles_par(request.user).avec_collectivite(), slug=slug)
-
-
-def annee_du_contrat(contrat: Contrat, annee: int) -> int:
-    if not contrat.contient_annee(annee):
-        raise Http404(contrat.message_hors_periode(annee))
-    return annee
+from pilotage import coherence
+from pilotage.exports import classeur_historique
+from pilotage.filters import ContratFilter
+from pilotage.historique import historique_contrat
+from pilotage.selectors import avec_totaux
+from pilotage.tables import ContratTable, HistoriqueTable
 
 
 class ContratListView(SingleTableMixin, FilterView):
     table_class = ContratTable
     filterset_class = ContratFilter
-    template_name = "contrats/liste.html"
+    template_name = "pilotage/liste.html"
 
     def get_queryset(self):
-        return Contrat.objects.visibles_par(self.request.user).avec_collectivite().avec_totaux()
+        return avec_totaux(contrats_visibles(self.request.user).avec_collectivite())
 
 
 def _date_demandee(request):
@@ -55,13 +45,13 @@ def _date_demandee(request):
         return None
 
 
-def contrat_detail(request, slug):
-    contrat = contrat_visible(request, slug)
+@contrat_requis()
+def contrat_detail(request, contrat):
     initial = request.GET.get("version") == "initiale"
     date = None if initial else _date_demandee(request)
     return render(
         request,
-        "contrats/detail.html",
+        "pilotage/detail.html",
         {
             "contrat": contrat,
             "signataires": contrat.signataires.select_related("organisation"),
@@ -83,8 +73,8 @@ def contrat_detail(request, slug):
     )
 
 
-def action_detail(request, slug, numero):
-    contrat = contrat_visible(request, slug)
+@contrat_requis()
+def action_detail(request, contrat, numero):
     action = get_object_or_404(
         Action.objects.du_contrat(contrat).prefetch_related("jalons", "interactions", "citee_par"), numero=numero
     )
@@ -101,12 +91,12 @@ def action_detail(request, slug, numero):
     )
 
 
-def contrat_coherence(request, slug):
-    contrat = contrat_visible(request, slug)
+@contrat_requis()
+def contrat_coherence(request, contrat):
     anomalies = coherence.controles(contrat)
     return render(
         request,
-        "contrats/coherence.html",
+        "pilotage/coherence.html",
         {
             "contrat": contrat,
             "anomalies": anomalies,
@@ -120,7 +110,7 @@ def contrat_coherence(request, slug):
 
 def accueil(request):
     """Ce qui est dû, ce qui est en retard, ce qui attend l'action de l'utilisateur, sur ses contrats."""
-    contrats = list(Contrat.objects.visibles_par(request.user).avec_collectivite())
+    contrats = list(contrats_visibles(request.user).avec_collectivite())
     aujourd_hui = timezone.localdate()
     suivis = {(s.contrat_id, s.annee): s for s in SuiviAnnuel.objects.filter(contrat__in=contrats)}
     echeances = []
@@ -154,7 +144,7 @@ def accueil(request):
                 a_faire.append((contrat, annee, libelle, suivi))
     return render(
         request,
-        "contrats/accueil.html",
+        "pilotage/accueil.html",
         {
             "a_faire": a_faire,
             "en_retard": [e for e in echeances if e.en_retard],
@@ -165,13 +155,13 @@ def accueil(request):
     )
 
 
-def historique(request, slug):
-    contrat = contrat_visible(request, slug)
+@contrat_requis()
+def historique(request, contrat):
     table = HistoriqueTable(historique_contrat(contrat))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "contrats/historique.html", {"contrat": contrat, "table": table})
+    return render(request, "pilotage/historique.html", {"contrat": contrat, "table": table})
 
 
-def historique_xlsx(request, slug):
-    contrat = contrat_visible(request, slug)
+@contrat_requis()
+def historique_xlsx(request, contrat):
     return reponse_xlsx(classeur_historique(contrat), f"{contrat.slug}-historique.xlsx")

@@ -1,0 +1,68 @@
+"""L'historique lisible : qui a changé quoi, quand, avant → après, et pourquoi (django-simple-history).
+
+Une requête par modèle suivi, quelle que soit la longueur de l'historique ; les écarts sont calculés en Python
+en comparant chaque version à la précédente du même objet. Chaque application fournit ses historiques."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from commun.formats import nombre
+
+TYPES = {"+": "création", "~": "modification", "-": "suppression"}
+
+
+@dataclass
+class Changement:
+    date: datetime.datetime
+    utilisateur: str
+    objet: str
+    champ: str
+    avant: str
+    apres: str
+    motif: str
+    type: str
+
+
+def texte(valeur) -> str:
+    if valeur is None or valeur == "":
+        return "—"
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, Decimal | int):
+        return nombre(valeur)
+    return str(valeur)
+
+
+def changements(historiques, champs: dict, objet, formater=None) -> list[Changement]:
+    formater = formater or {}
+    precedents = {}
+    resultat = []
+    for version in sorted(historiques, key=lambda h: (h.id, h.history_date, h.history_id)):
+        precedent = precedents.get(version.id)
+        for champ, libelle in champs.items():
+            avant = getattr(precedent, champ) if precedent else None
+            apres = getattr(version, champ)
+            if precedent is None and apres in (None, "", False):
+                continue
+            if avant == apres and precedent is not None:
+                continue
+            mise_en_forme = formater.get(champ, texte)
+            resultat.append(
+                Changement(
+                    date=version.history_date,
+                    utilisateur=str(version.history_user) if version.history_user else "système",
+                    objet=objet(version),
+                    champ=libelle,
+                    avant=mise_en_forme(avant) if precedent else "—",
+                    apres=mise_en_forme(apres),
+                    motif=version.history_change_reason or "",
+                    type=TYPES.get(version.history_type, version.history_type),
+                )
+            )
+        precedents[version.id] = version
+    return resultat
+
+
+def recents_d_abord(changements: list[Changement]) -> list[Changement]:
+    return sorted(changements, key=lambda c: c.date, reverse=True)

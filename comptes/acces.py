@@ -1,0 +1,79 @@
+"""Qui voit quel contrat, et la porte d'entrée des vues qui en dépendent.
+
+Un contrat que l'utilisateur ne voit pas répond 404, quelle que soit la vue, pour ne rien révéler de son
+existence ; une action que son rôle ne permet pas répond 403, avec un message en français."""
+
+import functools
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from comptes.enums import Role
+from contrats.enums import RoleSignataire
+from contrats.models import Contrat
+
+
+def contrats_visibles(user):
+    """Les contrats dont l'organisation de l'utilisateur est partie ; pour un service de l'État, ceux de l'État
+    dans son département ; tout pour un administrateur."""
+    contrats = Contrat.objects.all()
+    if not user.is_authenticated:
+        return contrats.none()
+    if user.is_superuser:
+        return contrats
+    profil = getattr(user, "profil", None)
+    if profil is None:
+        return contrats.none()
+    if profil.role == Role.ADMINISTRATEUR:
+        return contrats
+    organisation = profil.organisation
+    partie = Q(signataires__organisation=organisation) | Q(partenaires_associes__organisation=organisation)
+    if organisation.est_etat and organisation.departement:
+        partie |= Q(departement=organisation.departement, signataires__role=RoleSignataire.ETAT)
+    return contrats.filter(pk__in=contrats.filter(partie).values("pk"))
+
+
+def ids_contrats_visibles(user) -> frozenset[int]:
+    """Les identifiants des contrats visibles, lus une fois par requête (gardés sur l'objet utilisateur de la
+    requête) : les permissions objet ne coûtent ensuite aucune requête, quel que soit le nombre de contrats."""
+    if not hasattr(user, "_ids_contrats_visibles"):
+        user._ids_contrats_visibles = frozenset(contrats_visibles(user).values_list("pk", flat=True))
+    return user._ids_contrats_visibles
+
+
+def contrat_visible(request, slug) -> Contrat:
+    """Le contrat, s'il est visible de l'utilisateur ; sinon 404."""
+    return get_object_or_404(contrats_visibles(request.user).avec_collectivite(), slug=slug)
+
+
+def annee_du_contrat(contrat: Contrat, annee: int) -> int:
+    """L'année, si elle est dans la période du contrat ; sinon 404 avec le message du contrat."""
+    if not contrat.contient_annee(annee):
+        raise Http404(contrat.message_hors_periode(annee))
+    return annee
+
+
+def contrat_requis(
+    permission: str | None = None, *, refus: str = "Vous n'avez pas accès à cette page.", existe=None
+):
+    """Décorateur des vues d'un contrat : remplace le `slug` de l'adresse par le contrat visible (404 sinon) et,
+    si une permission est donnée, la vérifie sur ce contrat (403 sinon, avec le message `refus`).
+
+    `existe(contrat, **kwargs)`, s'il est donné, lève Http404 pour ce qui n'existe pas dans ce contrat (une année
+    hors période, un document qu'il n'a pas) : ce qui n'existe pas répond 404 à tous, avant tout contrôle de rôle."""
+
+    def decorateur(vue):
+        @functools.wraps(vue)
+        def enveloppe(request, slug, *args, **kwargs):
+            contrat = contrat_visible(request, slug)
+            if existe:
+                existe(contrat, **kwargs)
+            if permission and not request.user.has_perm(permission, contrat):
+                raise PermissionDenied(refus)
+            return vue(request, contrat, *args, **kwargs)
+
+        return enveloppe
+
+    return decorateur
