@@ -30,7 +30,7 @@ run: demo ## Sert la démonstration sur http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install libreoffice ## Lance toute la suite de tests (base choisie par DATABASE_URL, SQLite par défaut)
-	$(PY) -m pytest -m "not e2e" -q
+	$(PY) -m pytest -m "not e2e" -q -n 2 --durations=10
 
 chromium: ## Installe Chromium de Debian pour les tests de navigateur (si absent)
 	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
