@@ -18,9 +18,7 @@ from commun.excel import (
     ecrire_texte,
     feuille_preparer,
 )
-from finances.enums import Financeur
-from finances.models import Execution, Versement
-from finances.tableaux import lignes_en_vigueur, tableau_budgetaire
+from finances.selectors import NON_SAISI, execution_du_contrat, tableau_budgetaire, versements_du_contrat
 
 ZERO = Decimal("0")
 
@@ -119,56 +117,11 @@ def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
     return classeur
 
 
-def _taux(feuille, ligne, col_prevu, col_realise, colonne):
-    prevu, realise = f"{col(col_prevu)}{ligne}", f"{col(col_realise)}{ligne}"
-    cellule = feuille.cell(row=ligne, column=colonne, value=f'=IF({prevu}=0,"",{realise}/{prevu})')
-    cellule.number_format = FORMAT_TAUX
-    return cellule
-
-
-def donnees_execution(contrat):
-    """Prévu (en vigueur), engagé, réalisé, taux et alerte de sous-consommation, par action × année × financeur."""
-    en_vigueur = lignes_en_vigueur(contrat)
-    executions = {
-        (e.action_id, e.annee, e.financeur): e
-        for e in Execution.objects.du_contrat(contrat)
-        .select_related("action")
-        .only("annee", "financeur", "engage", "realise", "justification", "action__numero", "action__ordre",
-              "action__intitule")
-    }  # fmt: skip
-    cles = sorted(
-        set(en_vigueur) | set(executions),
-        key=lambda c: (
-            (en_vigueur.get(c) or executions.get(c)).action.ordre,
-            c[1],
-            list(Financeur.values).index(c[2]),
-        ),
-    )
-    lignes = []
-    seuil = Decimal(contrat.seuil_sous_consommation) / 100
-    for cle in cles:
-        ligne_budget, execution = en_vigueur.get(cle), executions.get(cle)
-        action = (ligne_budget or execution).action
-        prevu = ligne_budget.montant if ligne_budget else ZERO
-        realise = execution.realise if execution else None
-        taux = (realise / prevu) if (realise is not None and prevu) else None
-        lignes.append(
-            {
-                "action": action,
-                "annee": cle[1],
-                "financeur": Financeur(cle[2]).label,
-                "prevu": prevu,
-                "engage": execution.engage if execution else None,
-                "realise": realise,
-                "taux": taux,
-                "sous_consommation": taux is not None and taux < seuil,
-                "justification": execution.justification if execution else "",
-            }
-        )
-    return lignes
-
-
 def classeur_execution(contrat) -> Workbook:
+    """Une ligne par cellule action × année × financeur, lue dans le modèle de lecture des finances : mêmes
+    sous-consommations que la page et les rapports. Une cellule non saisie porte « non saisi », jamais 0 ;
+    les taux sont des formules qui ne rapportent le réalisé qu'au prévu des cellules saisies."""
+    execution = execution_du_contrat(contrat)
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Exécution"
@@ -182,25 +135,36 @@ def classeur_execution(contrat) -> Workbook:
         largeurs=[50, 8, 16, 16, 14, 14, 12, 16, 50],
     )
     feuille["D3"] = f"Seuil de sous-consommation : {contrat.seuil_sous_consommation} %"
-    for donnee in donnees_execution(contrat):
-        ecrire_texte(feuille, ligne, 1, f"{donnee['action'].numero} {donnee['action'].intitule}")
-        feuille.cell(row=ligne, column=2, value=donnee["annee"])
-        ecrire_texte(feuille, ligne, 3, donnee["financeur"])
-        for colonne, cle in ((4, "prevu"), (5, "engage"), (6, "realise")):
-            cellule = feuille.cell(row=ligne, column=colonne, value=donnee[cle])
-            cellule.number_format = FORMAT_EUROS
-        _taux(feuille, ligne, 4, 6, 7)
-        ecrire_texte(feuille, ligne, 8, "oui" if donnee["sous_consommation"] else "")
-        ecrire_texte(feuille, ligne, 9, donnee["justification"])
+    for cellule in execution.cellules:
+        ecrire_texte(feuille, ligne, 1, f"{cellule.action.numero} {cellule.action.intitule}")
+        feuille.cell(row=ligne, column=2, value=cellule.annee)
+        ecrire_texte(feuille, ligne, 3, cellule.financeur_libelle)
+        feuille.cell(row=ligne, column=4, value=cellule.prevu).number_format = FORMAT_EUROS
+        for colonne, valeur in ((5, cellule.engage), (6, cellule.realise)):
+            if valeur is None:
+                ecrire_texte(feuille, ligne, colonne, NON_SAISI).alignment = Alignment(horizontal="right")
+            else:
+                feuille.cell(row=ligne, column=colonne, value=valeur).number_format = FORMAT_EUROS
+        prevu, realise = f"D{ligne}", f"F{ligne}"
+        taux = feuille.cell(
+            row=ligne, column=7, value=f'=IF(AND(ISNUMBER({realise}),{prevu}<>0),{realise}/{prevu},"")'
+        )
+        taux.number_format = FORMAT_TAUX
+        ecrire_texte(feuille, ligne, 8, "oui" if cellule.sous_consommation else ("" if cellule.saisie else NON_SAISI))
+        ecrire_texte(feuille, ligne, 9, cellule.justification)
         ligne += 1
-    fin = ligne - 1
+    fin = max(ligne - 1, debut)
     feuille.cell(row=ligne, column=1, value="TOTAL").font = GRAS
     for colonne in (4, 5, 6):
         cellule = feuille.cell(row=ligne, column=colonne, value=f"=SUM({col(colonne)}{debut}:{col(colonne)}{fin})")
         cellule.number_format = FORMAT_EUROS
         cellule.font = GRAS
-    _taux(feuille, ligne, 4, 6, 7).font = GRAS
-    feuille.auto_filter.ref = f"A5:I{max(fin, 5)}"
+    # Le taux global rapporte le réalisé au seul prévu des cellules saisies (comme la page et les rapports).
+    prevu_saisi = f"SUMPRODUCT(ISNUMBER(F{debut}:F{fin})*D{debut}:D{fin})"
+    taux = feuille.cell(row=ligne, column=7, value=f'=IF({prevu_saisi}=0,"",SUM(F{debut}:F{fin})/{prevu_saisi})')
+    taux.number_format = FORMAT_TAUX
+    taux.font = GRAS
+    feuille.auto_filter.ref = f"A5:I{fin}"
 
     versements = classeur.create_sheet("Versements")
     ligne = debut = feuille_preparer(
@@ -210,7 +174,7 @@ def classeur_execution(contrat) -> Workbook:
         entetes=["Date", "Exercice", "Montant", "Axe", "Code activité", "Compte"],
         largeurs=[12, 10, 16, 40, 20, 40],
     )
-    for versement in Versement.objects.filter(contrat=contrat).select_related("axe").order_by("date"):
+    for versement in versements_du_contrat(contrat, execution).liste:
         versements.cell(row=ligne, column=1, value=versement.date).number_format = "DD/MM/YYYY"
         versements.cell(row=ligne, column=2, value=versement.annee)
         versements.cell(row=ligne, column=3, value=versement.montant).number_format = FORMAT_EUROS

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from commun.excel import reponse_xlsx
-from comptes.acces import annee_du_contrat, contrat_visible
+from comptes.acces import annee_du_contrat, contrat_requis, contrat_visible
 from finances.exports import classeur_budget, classeur_execution
 from finances.forms import AvenantForm, BudgetAnneeForm
 from finances.imports import (
@@ -27,8 +27,8 @@ from finances.imports import (
     types_autorises,
 )
 from finances.models import Execution, LigneBudgetaire
+from finances.selectors import execution_du_contrat, execution_par_axe, lignes_en_vigueur, versements_du_contrat
 from finances.services import avenant_appliquer, budget_annee_enregistrer, execution_justifier
-from finances.tableaux import lignes_en_vigueur, tableau_execution
 
 CLE_SESSION = "finances_import"
 REFUS = "Vous n'avez pas le droit d'importer ces données dans ce contrat."
@@ -139,11 +139,12 @@ def _confirmer(request, contrat):
     return redirect(reverse("finances:import", args=[contrat.slug]))
 
 
-def budget_annee_modifier(request, slug, annee):
-    contrat = contrat_visible(request, slug)
-    annee = annee_du_contrat(contrat, annee)
-    if not request.user.has_perm("finances.modifier_budget", contrat):
-        raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat modifient le budget.")
+@contrat_requis(
+    "finances.modifier_budget",
+    refus="Seuls les financiers et administrateurs des parties au contrat modifient le budget.",
+    existe=lambda contrat, annee: annee_du_contrat(contrat, annee),
+)
+def budget_annee_modifier(request, contrat, annee):
     actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
     lignes = LigneBudgetaire.objects.du_contrat(contrat).initiales().filter(annee=annee)
     form = BudgetAnneeForm(request.POST or None, actions=actions, annee=annee, lignes=lignes)
@@ -162,11 +163,12 @@ def budget_annee_modifier(request, slug, annee):
     return render(request, "finances/budget_annee.html", {"contrat": contrat, "annee": annee, "form": form})
 
 
-def avenant_creer(request, slug):
+@contrat_requis(
+    "finances.modifier_budget",
+    refus="Seuls les financiers et administrateurs des parties au contrat saisissent un avenant.",
+)
+def avenant_creer(request, contrat):
     """Un avenant fixe ou modifie les montants d'une année : seuls les montants changés deviennent des lignes."""
-    contrat = contrat_visible(request, slug)
-    if not request.user.has_perm("finances.modifier_budget", contrat):
-        raise PermissionDenied("Seuls les financiers et administrateurs des parties au contrat saisissent un avenant.")
     try:
         annee = annee_du_contrat(contrat, int(request.GET.get("annee") or contrat.annee_debut))
     except ValueError as erreur:
@@ -207,16 +209,16 @@ def avenant_creer(request, slug):
     )
 
 
-def execution(request, slug):
+@contrat_requis()
+def execution(request, contrat):
     """Exécution budgétaire : taux par action, axe et total ; sous-consommations à justifier ; versements."""
-    contrat = contrat_visible(request, slug)
     peut_justifier = request.user.has_perm("finances.modifier_budget", contrat)
     if request.method == "POST":
         if not peut_justifier:
             raise PermissionDenied("Seuls les financiers et administrateurs justifient une sous-consommation.")
         url = reverse("finances:execution", args=[contrat.slug]) + "#alertes"
         identifiant = request.POST.get("execution", "")
-        if not identifiant.isdigit():
+        if not (identifiant.isascii() and identifiant.isdigit()):
             messages.error(request, "Ligne d'exécution non précisée : rien n'a été enregistré.")
             return redirect(url)
         ligne = get_object_or_404(Execution.objects.du_contrat(contrat), pk=int(identifiant))
@@ -231,15 +233,24 @@ def execution(request, slug):
                 request, f"Justification enregistrée pour l'action {ligne.action.numero} ({ligne.annee})."
             )
         return redirect(url)
+    execution = execution_du_contrat(contrat)
+    groupes, total = execution_par_axe(execution)
     return render(
         request,
         "finances/execution.html",
-        {"contrat": contrat, "tableau": tableau_execution(contrat), "peut_justifier": peut_justifier},
+        {
+            "contrat": contrat,
+            "execution": execution,
+            "groupes": groupes,
+            "total": total,
+            "versements": versements_du_contrat(contrat, execution),
+            "peut_justifier": peut_justifier,
+        },
     )
 
 
-def export_xlsx(request, slug, nom):
+@contrat_requis()
+def export_xlsx(request, contrat, nom):
     """/contrats/<slug>/budget.xlsx, execution.xlsx : pour toute partie au contrat."""
-    contrat = contrat_visible(request, slug)
     fabriques = {"budget": classeur_budget, "execution": classeur_execution}
     return reponse_xlsx(fabriques[nom](contrat), f"{contrat.slug}-{nom}.xlsx")

@@ -8,9 +8,10 @@ register = template.Library()
 
 
 @register.filter
-def euros(montant):
+def euros(montant, absent="—"):
+    """332500 → « 332 500,00 € » ; aucun montant → `absent` (« — », ou « non saisi »)."""
     if montant is None or montant == "":
-        return "—"
+        return absent
     return formats.euros(Decimal(montant))
 
 
@@ -36,8 +37,9 @@ def get_item(dictionnaire, cle):
 
 
 @register.filter
-def pourcentage(taux):
-    return formats.pourcentage(taux)
+def pourcentage(taux, absent="—"):
+    """0.615 → « 61,5 % » ; aucun taux → `absent` (« — », ou « non saisi »)."""
+    return formats.pourcentage(taux) if taux not in (None, "") else absent
 
 
 @register.filter

@@ -171,7 +171,8 @@ def test_execution_sous_consommation_et_textes_jamais_formules(cls, connecte):
     ligne = next(r for r in feuille.iter_rows(min_row=6) if r[0].value.startswith("1 ") and r[1].value == 2024
                  and r[2].value == "État")  # fmt: skip
     assert [c.value for c in ligne[3:6]] == [65000, 60000, 40000]
-    assert ligne[6].value == '=IF(D{0}=0,"",F{0}/D{0})'.format(ligne[0].row)
+    # Le taux ne se calcule que sur une exécution saisie (un texte « non saisi » ne donne ni 0 % ni #VALEUR!).
+    assert ligne[6].value == '=IF(AND(ISNUMBER(F{0}),D{0}<>0),F{0}/D{0},"")'.format(ligne[0].row)
     assert ligne[7].value == "oui"  # 61,5 % < seuil de 80 %
     assert ligne[8].value == "=1+1 montée en charge" and ligne[8].data_type == "s" and ligne[8].quotePrefix
 

@@ -1,0 +1,498 @@
+"""Les chiffres des finances d'un contrat, calculés ici et nulle part ailleurs : montants en vigueur, tableau
+budgétaire, exécution (prévu, engagé, réalisé, taux) et sous-consommation. La page d'exécution, les classeurs, les
+rapports, la délibération et les graphiques les lisent ; aucun ne les recalcule.
+
+Sous-consommation (Art. 2.2 du CLS : « une partie des crédits peut être réduite l'année suivante si l'exécution
+comptable des actions en année n fait état d'une sous-consommation manifeste ») : elle se juge par année, pour
+chaque cellule action × année × financeur (État, collectivité, autres partenaires) dont l'exécution est saisie :
+réalisé (payé) / montant en vigueur < seuil du contrat (80 % par défaut). C'est la part de chaque financeur qui peut
+être réduite ou justifiée ; chaque cellule porte sa propre justification.
+
+Ce qui n'est pas saisi n'est pas zéro : une cellule sans exécution est « non saisie », jamais 0 € ni 0 %, et jamais
+comptée en sous-consommation. Un taux d'un ensemble (action, axe, année, contrat) rapporte le réalisé des cellules
+saisies à leur montant en vigueur ; les cellules attendues mais non saisies d'une année par ailleurs saisie sont
+listées comme manquantes."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from actions.models import Action
+from finances.enums import Financeur
+from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce, Versement
+
+ZERO = Decimal("0")
+NON_SAISI = "non saisi"
+
+
+# --- Montants en vigueur -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Montants:
+    """Un montant réparti par financeur."""
+
+    etat: Decimal = ZERO
+    collectivite: Decimal = ZERO
+    autre: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.etat + self.collectivite + self.autre
+
+    def ajouter(self, autre: "Montants") -> None:
+        self.etat += autre.etat
+        self.collectivite += autre.collectivite
+        self.autre += autre.autre
+
+    def ajouter_part(self, montant: Decimal, financeur: str) -> None:
+        """Ajoute le montant à la part de son financeur : la seule répartition par financeur de l'application."""
+        if financeur == Financeur.ETAT:
+            self.etat += montant
+        elif financeur == Financeur.COLLECTIVITE:
+            self.collectivite += montant
+        else:
+            self.autre += montant
+
+
+def _rang(ligne) -> tuple:
+    """Ordre des versions : le contrat initial, puis les avenants par date et numéro."""
+    if ligne.avenant_id is None:
+        return (datetime.date.min, 0)
+    return (ligne.avenant.date, ligne.avenant.numero)
+
+
+def lignes_en_vigueur(contrat, date: datetime.date | None = None, initial: bool = False) -> dict:
+    """(action_id, annee, financeur) → la ligne en vigueur à la date donnée (aujourd'hui par défaut) :
+    celle du dernier avenant signé à cette date qui la fixe, sinon celle du contrat initial. Une requête."""
+    lignes = (
+        LigneBudgetaire.objects.du_contrat(contrat)
+        .select_related("avenant", "action")
+        .only(
+            "annee", "financeur", "montant", "avenant__date", "avenant__numero",
+            "action__numero", "action__ordre", "action__intitule", "action__axe_id", "action__contrat_id",
+        )
+    )  # fmt: skip
+    if initial:
+        lignes = lignes.filter(avenant__isnull=True)
+    elif date is not None:
+        lignes = lignes.filter(Q(avenant__isnull=True) | Q(avenant__date__lte=date))
+    en_vigueur = {}
+    for ligne in lignes:
+        cle = (ligne.action_id, ligne.annee, ligne.financeur)
+        if cle not in en_vigueur or _rang(ligne) > _rang(en_vigueur[cle]):
+            en_vigueur[cle] = ligne
+    return en_vigueur
+
+
+def montants_en_vigueur(contrat, initial: bool = False) -> dict[tuple, Decimal]:
+    """Les montants en vigueur (ou ceux du contrat initial), clés (Action, année, financeur)."""
+    return {
+        (ligne.action, ligne.annee, ligne.financeur): ligne.montant
+        for ligne in lignes_en_vigueur(contrat, initial=initial).values()
+    }
+
+
+def montants_apres(
+    contrat, changements: dict[tuple, Decimal], *, en_vigueur: dict | None = None
+) -> dict[tuple, Decimal]:
+    """Les montants qui seront en vigueur si l'on applique ces changements ((Action, année, financeur) → montant) :
+    ceux d'aujourd'hui, remplacés par les changements. Sert aux règles de cofinancement d'un avenant (service et
+    administration)."""
+    futurs = {
+        (a.pk, annee, f): ((a, annee, f), m)
+        for (a, annee, f), m in (en_vigueur or montants_en_vigueur(contrat)).items()
+    }
+    for (action, annee, financeur), montant in changements.items():
+        futurs[(action.pk, annee, financeur)] = ((action, annee, financeur), montant)
+    return dict(futurs.values())
+
+
+def annees_provisoires(contrat, lignes: dict) -> set[int]:
+    """Années dont le montant de l'État n'est que prévisionnel : annoncé comme tel et fixé par aucun avenant."""
+    annoncees = set(
+        MontantAnnonce.objects.filter(contrat=contrat, provisoire=True, financeur=Financeur.ETAT).values_list(
+            "annee", flat=True
+        )
+    )
+    fixees = {
+        annee for (_, annee, financeur), ligne in lignes.items() if ligne.avenant_id and financeur == Financeur.ETAT
+    }
+    return annoncees - fixees
+
+
+def changements_des_avenants(contrat) -> list[tuple]:
+    """Pour chaque avenant : ce qu'il a changé, ligne par ligne (avant → après)."""
+    lignes = sorted(LigneBudgetaire.objects.du_contrat(contrat).select_related("avenant", "action"), key=_rang)
+    courant = {}
+    par_avenant = defaultdict(list)
+    for ligne in lignes:
+        cle = (ligne.action_id, ligne.annee, ligne.financeur)
+        if ligne.avenant_id:
+            avant = courant.get(cle)
+            par_avenant[ligne.avenant_id].append((ligne, avant.montant if avant else None))
+        courant[cle] = ligne
+    return [(avenant, par_avenant.get(avenant.pk, [])) for avenant in Avenant.objects.filter(contrat=contrat)]
+
+
+# --- Tableau budgétaire (annexe du contrat) ------------------------------------------------------------------------
+
+
+@dataclass
+class LigneTableau:
+    libelle: str
+    action: Action | None = None
+    annees: dict[int, Montants] = field(default_factory=dict)
+
+    @property
+    def par_annee(self) -> list[tuple[int, Montants]]:
+        return sorted(self.annees.items())
+
+
+@dataclass
+class GroupeAxe:
+    axe: object
+    lignes: list[LigneTableau]
+    sous_total: LigneTableau
+
+
+@dataclass
+class TableauBudgetaire:
+    annees: list[int]
+    groupes: list[GroupeAxe]
+    total: LigneTableau
+    a_autres_financeurs: bool
+    provisoires: set = field(default_factory=set)
+
+    @property
+    def nb_colonnes(self) -> int:
+        return 1 + len(self.annees) * (4 if self.a_autres_financeurs else 3)
+
+
+def _libelle_axe(axe) -> str:
+    return f"Axe « {axe.intitule} »" if axe else "Sans axe"
+
+
+def tableau_budgetaire(contrat, date: datetime.date | None = None, initial: bool = False) -> TableauBudgetaire:
+    """Le « Tableau budgétaire » tel qu'annexé au contrat : lignes par action, sous-totaux par axe, TOTAL.
+    Trois requêtes quelle que soit la taille du contrat."""
+    annees = contrat.annees
+    montants = defaultdict(lambda: defaultdict(Montants))
+    a_autres = False
+    en_vigueur = lignes_en_vigueur(contrat, date=date, initial=initial)
+    for ligne in en_vigueur.values():
+        montants[ligne.action_id][ligne.annee].ajouter_part(ligne.montant, ligne.financeur)
+        a_autres = a_autres or (ligne.financeur == Financeur.AUTRE and ligne.montant > 0)
+
+    total = LigneTableau("TOTAL", annees={a: Montants() for a in annees})
+    groupes: list[GroupeAxe] = []
+    for action in Action.objects.pour_tableaux(contrat):
+        if not groupes or groupes[-1].axe != action.axe:
+            sous_total = LigneTableau(f"Sous-total {_libelle_axe(action.axe)}", annees={a: Montants() for a in annees})
+            groupes.append(GroupeAxe(action.axe, [], sous_total))
+        groupe = groupes[-1]
+        ligne = LigneTableau(f"{action.numero} {action.intitule}", action=action, annees={})
+        for annee in annees:
+            cellule = montants[action.pk].get(annee, Montants())
+            ligne.annees[annee] = cellule
+            groupe.sous_total.annees[annee].ajouter(cellule)
+            total.annees[annee].ajouter(cellule)
+        groupe.lignes.append(ligne)
+    return TableauBudgetaire(
+        annees=annees,
+        groupes=groupes,
+        total=total,
+        a_autres_financeurs=a_autres,
+        provisoires=set() if initial else annees_provisoires(contrat, en_vigueur),
+    )
+
+
+# --- Exécution et sous-consommation --------------------------------------------------------------------------------
+
+
+@dataclass
+class Budget:
+    """Prévu (en vigueur), engagé et réalisé d'une cellule ou d'un ensemble de cellules (action, axe, contrat ;
+    une année ou une période). Seules les cellules saisies comptent dans l'engagé, le réalisé et les taux."""
+
+    annee: int | None = None
+    prevu: Montants = field(default_factory=Montants)
+    prevu_saisi: Decimal = ZERO  # montant en vigueur des seules cellules saisies : le dénominateur des taux
+    engage: Montants = field(default_factory=Montants)
+    realise: Montants = field(default_factory=Montants)
+    attendues: int = 0  # cellules dont un montant est en vigueur ou une exécution saisie
+    saisies: int = 0
+    provisoire: bool = False
+
+    @property
+    def saisi(self) -> bool:
+        return self.saisies > 0
+
+    @property
+    def complet(self) -> bool:
+        return self.saisies >= self.attendues
+
+    @property
+    def etat_saisie(self) -> str:
+        """« non saisi », « partiel » (des cellules attendues manquent) ou « » (tout est saisi)."""
+        if not self.saisi:
+            return NON_SAISI
+        return "" if self.complet else "partiel"
+
+    @property
+    def engage_total(self) -> Decimal | None:
+        return self.engage.total if self.saisi else None
+
+    @property
+    def realise_total(self) -> Decimal | None:
+        return self.realise.total if self.saisi else None
+
+    @property
+    def taux_execution(self) -> Decimal | None:
+        return self.realise.total / self.prevu_saisi if self.saisi and self.prevu_saisi else None
+
+    @property
+    def taux_engagement(self) -> Decimal | None:
+        return self.engage.total / self.prevu_saisi if self.saisi and self.prevu_saisi else None
+
+    @property
+    def absent(self) -> str:
+        """Ce qu'on écrit à la place d'un chiffre qui n'existe pas : « non saisi » si une exécution est attendue et
+        manque, « — » sinon (rien de prévu, ou un taux sans montant en vigueur)."""
+        return NON_SAISI if self.attendues and not self.saisi else "—"
+
+    @property
+    def a_des_depenses(self) -> bool:
+        return bool(self.engage.total or self.realise.total)
+
+    def ajouter(self, autre: "Budget") -> None:
+        self.prevu.ajouter(autre.prevu)
+        self.prevu_saisi += autre.prevu_saisi
+        self.engage.ajouter(autre.engage)
+        self.realise.ajouter(autre.realise)
+        self.attendues += autre.attendues
+        self.saisies += autre.saisies
+        self.provisoire = self.provisoire or autre.provisoire
+
+    @classmethod
+    def cumul(cls, budgets, annee=None) -> "Budget":
+        total = cls(annee=annee)
+        for budget in budgets:
+            total.ajouter(budget)
+        return total
+
+
+@dataclass
+class CelluleExecution:
+    """Une action, une année, un financeur : le montant en vigueur et l'exécution saisie (ou non)."""
+
+    action: Action
+    annee: int
+    financeur: str
+    prevu: Decimal
+    execution: Execution | None
+    seuil: Decimal
+
+    @property
+    def saisie(self) -> bool:
+        return self.execution is not None
+
+    @property
+    def financeur_libelle(self) -> str:
+        return Financeur(self.financeur).label
+
+    @property
+    def engage(self) -> Decimal | None:
+        return self.execution.engage if self.execution else None
+
+    @property
+    def realise(self) -> Decimal | None:
+        return self.execution.realise if self.execution else None
+
+    @property
+    def taux(self) -> Decimal | None:
+        return self.execution.realise / self.prevu if self.execution and self.prevu else None
+
+    @property
+    def sous_consommation(self) -> bool:
+        return self.taux is not None and self.taux < self.seuil
+
+    @property
+    def justification(self) -> str:
+        return self.execution.justification if self.execution else ""
+
+    @property
+    def budget(self) -> Budget:
+        budget = Budget(annee=self.annee, attendues=1, saisies=int(self.saisie))
+        budget.prevu.ajouter_part(self.prevu, self.financeur)
+        if self.execution:
+            budget.prevu_saisi = self.prevu
+            budget.engage.ajouter_part(self.execution.engage, self.financeur)
+            budget.realise.ajouter_part(self.execution.realise, self.financeur)
+        return budget
+
+
+TOTAL = ("total",)
+
+
+@dataclass
+class ExecutionContrat:
+    """L'exécution d'un contrat sur ses années (ou celles d'un rapport), cellule par cellule et agrégée."""
+
+    contrat: object
+    annees: list[int]
+    actions: list[Action]
+    financeurs: list[str]
+    cellules: list[CelluleExecution]
+    seuil: Decimal
+    provisoires: set
+    _sommes: dict = field(default_factory=dict, repr=False)
+
+    def _budget(self, portee: tuple, annee: int | None, financeur: str | None) -> Budget:
+        trouve = self._sommes.get((portee, annee, financeur))
+        return trouve or Budget(annee=annee, provisoire=annee in self.provisoires)
+
+    def budget_action(self, action, annee: int | None = None, financeur: str | None = None) -> Budget:
+        """Une action, une année (ou la période), un financeur (ou tous)."""
+        return self._budget(("action", action.pk), annee, financeur)
+
+    def budget_axe(self, axe_id: int | None, annee: int | None = None, financeur: str | None = None) -> Budget:
+        """Les actions d'un axe (None : les actions sans axe)."""
+        return self._budget(("axe", axe_id), annee, financeur)
+
+    def budget_total(self, annee: int | None = None, financeur: str | None = None) -> Budget:
+        return self._budget(TOTAL, annee, financeur)
+
+    @property
+    def sous_consommations(self) -> list[CelluleExecution]:
+        """Les cellules saisies sous le seuil : l'unique liste des sous-consommations (page, classeur, rapports)."""
+        return [c for c in self.cellules if c.sous_consommation]
+
+    @property
+    def non_justifiees(self) -> list[CelluleExecution]:
+        return [c for c in self.sous_consommations if not c.justification.strip()]
+
+    @property
+    def annees_non_saisies(self) -> list[int]:
+        return [a for a in self.annees if not self.budget_total(a).saisi]
+
+    @property
+    def manquantes(self) -> list[CelluleExecution]:
+        """Cellules attendues (un montant en vigueur) mais non saisies, dans une année dont d'autres sont saisies."""
+        saisies = {a for a in self.annees if self.budget_total(a).saisi}
+        return [c for c in self.cellules if not c.saisie and c.prevu and c.annee in saisies]
+
+    def lignes(self):
+        """(action, {annee: {financeur: CelluleExecution}}) dans l'ordre du contrat, pour la page."""
+        par_action = defaultdict(lambda: defaultdict(dict))
+        for cellule in self.cellules:
+            par_action[cellule.action.pk][cellule.annee][cellule.financeur] = cellule
+        return [(action, par_action[action.pk]) for action in self.actions]
+
+
+def execution_du_contrat(contrat, annees: list[int] | None = None) -> ExecutionContrat:
+    """L'exécution du contrat (toutes ses années, ou celles demandées) : quatre requêtes, quelle que soit sa taille."""
+    annees = list(annees or contrat.annees)
+    seuil = Decimal(contrat.seuil_sous_consommation) / 100
+    actions = list(Action.objects.pour_tableaux(contrat))
+    en_vigueur = lignes_en_vigueur(contrat)
+    provisoires = annees_provisoires(contrat, en_vigueur)
+    executions = {
+        (e.action_id, e.annee, e.financeur): e
+        for e in Execution.objects.du_contrat(contrat)
+        .filter(annee__in=annees)
+        .only("action_id", "annee", "financeur", "engage", "realise", "justification")
+    }
+    cles = {c for c in en_vigueur if c[1] in annees and en_vigueur[c].montant} | set(executions)
+    financeurs = [f for f in Financeur.values if f != Financeur.AUTRE or any(c[2] == f for c in cles)]
+    ordre_financeur = {f: rang for rang, f in enumerate(Financeur.values)}
+    par_pk = {action.pk: action for action in actions}
+    cellules = [
+        CelluleExecution(
+            action=par_pk[cle[0]],
+            annee=cle[1],
+            financeur=cle[2],
+            prevu=en_vigueur[cle].montant if cle in en_vigueur else ZERO,
+            execution=executions.get(cle),
+            seuil=seuil,
+        )
+        for cle in sorted(cles, key=lambda c: (par_pk[c[0]].ordre, c[1], ordre_financeur[c[2]]))
+    ]
+    sommes = {}
+    for cellule in cellules:
+        budget = cellule.budget
+        budget.provisoire = cellule.annee in provisoires
+        for portee in (("action", cellule.action.pk), ("axe", cellule.action.axe_id), TOTAL):
+            for annee in (cellule.annee, None):
+                for financeur in (cellule.financeur, None):
+                    cle = (portee, annee, financeur)
+                    if cle not in sommes:
+                        sommes[cle] = Budget(annee=annee)
+                    sommes[cle].ajouter(budget)
+    return ExecutionContrat(contrat, annees, actions, financeurs, cellules, seuil, provisoires, sommes)
+
+
+@dataclass
+class LigneExecution:
+    """Une ligne de la page d'exécution : une action et un financeur, un sous-total d'axe ou le total."""
+
+    libelle: str
+    budgets: list[Budget]  # un par année
+    action: Action | None = None
+    financeur: str = ""
+    premiere: bool = False  # première ligne de son action (l'intitulé s'y affiche)
+
+
+@dataclass
+class GroupeExecution:
+    axe: object
+    lignes: list[LigneExecution]
+    sous_total: LigneExecution
+
+
+def execution_par_axe(execution: ExecutionContrat) -> tuple[list[GroupeExecution], LigneExecution]:
+    """La page d'exécution : par axe, une ligne par action et financeur, le sous-total de l'axe ; puis le total."""
+    par_cle = {(c.action.pk, c.annee, c.financeur): c for c in execution.cellules}
+    groupes: list[GroupeExecution] = []
+    for action in execution.actions:
+        if not groupes or groupes[-1].axe != action.axe:
+            sous_total = LigneExecution(
+                f"Sous-total {_libelle_axe(action.axe)}",
+                [execution.budget_axe(action.axe_id, a) for a in execution.annees],
+            )
+            groupes.append(GroupeExecution(action.axe, [], sous_total))
+        for rang, financeur in enumerate(execution.financeurs):
+            budgets = []
+            for annee in execution.annees:
+                cellule = par_cle.get((action.pk, annee, financeur))
+                budgets.append(cellule.budget if cellule else Budget(annee=annee))
+            groupes[-1].lignes.append(
+                LigneExecution(
+                    f"{action.numero} {action.intitule}", budgets, action, Financeur(financeur).label, rang == 0
+                )
+            )
+    total = LigneExecution("TOTAL", [execution.budget_total(a) for a in execution.annees])
+    return groupes, total
+
+
+# --- Versements ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Versements:
+    liste: list[Versement]
+    par_annee: dict  # annee -> (dû par l'État en vigueur, versé)
+
+
+def versements_du_contrat(contrat, execution: ExecutionContrat) -> Versements:
+    """Les versements de l'État, comparés aux montants dus (en vigueur) par exercice. Une requête."""
+    liste = list(Versement.objects.filter(contrat=contrat).select_related("axe").order_by("date"))
+    verse = defaultdict(Decimal)
+    for versement in liste:
+        verse[versement.annee] += versement.montant
+    return Versements(
+        liste, {a: (execution.budget_total(a, Financeur.ETAT).prevu.etat, verse[a]) for a in execution.annees}
+    )
