@@ -56,3 +56,10 @@ rules.add_perm("indicateurs.saisir", est_partie & (est_administrateur | agent_co
 rules.add_perm("indicateurs.soumettre", est_partie & (est_administrateur | agent_collectivite))
 rules.add_perm("indicateurs.valider", est_partie & (est_administrateur | agent_etat))
 rules.add_perm("indicateurs.definir_cible", est_partie & (est_administrateur | agent_etat | agent_collectivite))
+
+# Import Excel : la permission requise par type d'import. Les clés sont les valeurs de finances.enums.TypeImport,
+# écrites en toutes lettres : comptes est placé sous finances et ne l'importe pas.
+PERMISSIONS_IMPORT = {
+    "execution": "finances.importer_execution",
+    "indicateurs": "indicateurs.saisir",
+}

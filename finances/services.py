@@ -8,9 +8,13 @@ from django.db import transaction
 
 from commun.formats import euros
 from contrats.enums import TypeContrat
-from finances.enums import Financeur
-from finances.models import Avenant, LigneBudgetaire, MontantAnnonce
+from finances.enums import Financeur, TypeImport
+from finances.imports.etat import etat_execution, etat_indicateurs
+from finances.imports.session import Analyse, LigneExecution, LigneIndicateur
+from finances.imports.validation import reverifier_execution, reverifier_indicateurs
+from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce
 from finances.tableaux import lignes_en_vigueur
+from indicateurs.services import Valeur, saisie_enregistrer, suivi_obtenir
 
 ZERO = Decimal("0")
 
@@ -164,3 +168,61 @@ def execution_justifier(*, user, execution, justification: str):
     execution.full_clean()
     execution.save()
     return execution
+
+
+@transaction.atomic
+def execution_importer(*, user, contrat, lignes: list[LigneExecution]) -> int:
+    """Crée ou met à jour l'exécution de chaque ligne (action × année × financeur), toutes ou aucune.
+
+    Les lignes sont revérifiées contre la base : une valeur modifiée depuis l'aperçu n'est jamais écrasée."""
+    etat = etat_execution(contrat, verrouiller=True)
+    erreurs = reverifier_execution(contrat, lignes, etat)
+    if erreurs:
+        raise ValidationError(erreurs)
+    ecrites = 0
+    for ligne in lignes:
+        action = etat.actions[ligne.action]
+        execution = etat.executions.get((action.pk, ligne.annee, ligne.financeur))
+        if execution is None:
+            execution = Execution(action=action, annee=ligne.annee, financeur=ligne.financeur)
+        elif (execution.engage, execution.realise, execution.justification) == (
+            ligne.engage,
+            ligne.realise,
+            ligne.justification,
+        ):
+            continue
+        execution.engage = ligne.engage
+        execution.realise = ligne.realise
+        execution.justification = ligne.justification
+        execution._history_user = user
+        execution._change_reason = "Import Excel"
+        execution.full_clean()
+        execution.save()
+        etat.executions[(action.pk, ligne.annee, ligne.financeur)] = execution
+        ecrites += 1
+    return ecrites
+
+
+@transaction.atomic
+def indicateurs_importer(*, user, contrat, lignes: list[LigneIndicateur], versions: dict[str, int]) -> int:
+    """Écrit les valeurs par année avec indicateurs.services.saisie_enregistrer (historique, verrou optimiste sur
+    la version lue à l'aperçu), toutes les années dans une seule transaction : tout ou rien."""
+    etat = etat_indicateurs(contrat)
+    erreurs = reverifier_indicateurs(contrat, lignes, versions, etat)
+    if erreurs:
+        raise ValidationError(erreurs)
+    par_annee = defaultdict(dict)
+    for ligne in lignes:
+        par_annee[ligne.annee][etat.indicateurs[ligne.indicateur]] = Valeur(ligne.valeur, ligne.commentaire)
+    ecrites = 0
+    for annee, valeurs in sorted(par_annee.items()):
+        suivi = etat.suivis.get(annee) or suivi_obtenir(contrat=contrat, annee=annee)
+        ecrites += saisie_enregistrer(user=user, suivi=suivi, version=versions[str(annee)], valeurs=valeurs, recits={})
+    return ecrites
+
+
+def analyse_importer(*, user, contrat, analyse: Analyse) -> int:
+    """Écrit les lignes d'un import confirmé, avec le service de son type (chacun tout ou rien)."""
+    if analyse.type_import == TypeImport.EXECUTION:
+        return execution_importer(user=user, contrat=contrat, lignes=analyse.a_ecrire)
+    return indicateurs_importer(user=user, contrat=contrat, lignes=analyse.a_ecrire, versions=analyse.versions)

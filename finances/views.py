@@ -14,21 +14,14 @@ from django.urls import reverse
 from actions.models import Action
 from commun.excel import reponse_xlsx
 from comptes.acces import annee_du_contrat, contrat_requis, contrat_visible
+from comptes.rules import PERMISSIONS_IMPORT as PERMISSIONS
+from finances.enums import TypeImport
 from finances.exports import classeur_budget, classeur_execution
 from finances.forms import AvenantForm, BudgetAnneeForm
-from finances.imports import (
-    PERMISSIONS,
-    Analyse,
-    TypeImport,
-    analyse_importer,
-    classeur_analyser,
-    classeur_modele,
-    fichier_lire,
-    types_autorises,
-)
+from finances.imports import Analyse, classeur_analyser, classeur_modele, fichier_lire, types_autorises
 from finances.models import Execution, LigneBudgetaire
 from finances.selectors import execution_du_contrat, execution_par_axe, lignes_en_vigueur, versements_du_contrat
-from finances.services import avenant_appliquer, budget_annee_enregistrer, execution_justifier
+from finances.services import analyse_importer, avenant_appliquer, budget_annee_enregistrer, execution_justifier
 
 CLE_SESSION = "finances_import"
 REFUS = "Vous n'avez pas le droit d'importer ces données dans ce contrat."

@@ -14,7 +14,7 @@ from io import BytesIO
 from openpyxl import Workbook
 
 from contrats.models import Contrat
-from finances.imports import FEUILLE_EXECUTION, FEUILLE_INDICATEURS, PREMIERE_LIGNE, classeur_modele
+from finances.imports.modele import FEUILLE_EXECUTION, FEUILLE_INDICATEURS, PREMIERE_LIGNE, classeur_modele
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Indicateur, SuiviAnnuel
 from tests.conftest import CLS, CONTRAT_DE_VILLE

@@ -8,6 +8,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,7 +18,7 @@ from openpyxl import load_workbook
 
 from actions.models import Action
 from finances.enums import Financeur
-from finances.imports import (
+from finances.imports.modele import (
     COLONNES_EXECUTION,
     COLONNES_INDICATEURS,
     FEUILLE_EXECUTION,
@@ -327,7 +328,7 @@ def test_confirmation_refusee_si_l_execution_a_change_entre_temps(connecte, cls,
 
 
 def test_tout_ou_rien_si_une_ecriture_echoue_en_cours_de_route(connecte, cls, monkeypatch):
-    from finances import imports
+    from finances import services
 
     client = connecte("metropole")
     apercu = envoyer(
@@ -336,16 +337,16 @@ def test_tout_ou_rien_si_une_ecriture_echoue_en_cours_de_route(connecte, cls, mo
         "indicateurs",
     )
     avant = etat_base()
-    vraie_saisie = imports.saisie_enregistrer
+    vraie_saisie = services.saisie_enregistrer
     appels = []
 
     def saisie_puis_panne(**kwargs):
         appels.append(kwargs["suivi"].annee)
         if len(appels) == 2:
-            raise imports.ValidationError("Panne simulée.")
+            raise ValidationError("Panne simulée.")
         return vraie_saisie(**kwargs)
 
-    monkeypatch.setattr(imports, "saisie_enregistrer", saisie_puis_panne)
+    monkeypatch.setattr(services, "saisie_enregistrer", saisie_puis_panne)
     texte = page(confirmer(client, apercu))
     assert appels == [2024, 2025]
     assert "Panne simulée." in texte and "rien n'a été importé" in texte

@@ -4,15 +4,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from comptes.rules import PERMISSIONS_IMPORT
 from contrats.models import Contrat
-from finances.imports import (
-    PERMISSIONS,
-    TypeImport,
-    analyse_importer,
-    classeur_analyser,
-    classeur_modele,
-    fichier_lire,
-)
+from finances.enums import TypeImport
+from finances.imports import classeur_analyser, classeur_modele, fichier_lire
+from finances.services import analyse_importer
 
 
 class Command(BaseCommand):
@@ -48,7 +44,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=utilisateur).first()
         if user is None:
             raise CommandError(f"Utilisateur inconnu : {utilisateur}.")
-        if not user.has_perm(PERMISSIONS[type_import], contrat):
+        if not user.has_perm(PERMISSIONS_IMPORT[type_import], contrat):
             raise CommandError(f"{utilisateur} n'a pas le droit d'importer ces données dans « {contrat.titre} ».")
         chemin = Path(fichier)
         if not chemin.is_file():
