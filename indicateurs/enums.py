@@ -13,6 +13,15 @@ class StatutSuivi(models.TextChoices):
     A_CORRIGER = "a_corriger", "À corriger"
 
 
+class TransitionSuivi(models.TextChoices):
+    """Les changements de statut d'une année de suivi ; leurs règles sont dans `SuiviAnnuel.TRANSITIONS`."""
+
+    SOUMETTRE = "soumettre", "Soumettre à la validation de l'État"
+    VALIDER = "valider", "Valider"
+    RENVOYER = "renvoyer", "Renvoyer pour correction"
+    ROUVRIR = "rouvrir", "Rouvrir"
+
+
 class SourceCible(models.TextChoices):
     AVENANT = "avenant", "Avenant"
     DIALOGUE_DE_GESTION = "dialogue_de_gestion", "Dialogue de gestion"

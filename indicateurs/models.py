@@ -1,9 +1,12 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from indicateurs.enums import Portee, StatutSuivi
+from indicateurs.enums import Portee, StatutSuivi, TransitionSuivi
 
 
 class IndicateurQuerySet(models.QuerySet):
@@ -175,6 +178,22 @@ class BilanChiffre(models.Model):
         return f"{self.valeur} {self.libelle}"
 
 
+@dataclass(frozen=True)
+class Transition:
+    """Un changement de statut d'une année de suivi : d'où il part, où il mène, la permission qu'il demande sur le
+    contrat, s'il doit être motivé, et son participe passé (« Année 2024 validée. »)."""
+
+    nom: TransitionSuivi
+    depart: frozenset[StatutSuivi]
+    arrivee: StatutSuivi
+    permission: str
+    participe: str
+    motif_obligatoire: bool = False
+
+    def __str__(self):
+        return self.nom.label
+
+
 class SuiviAnnuelQuerySet(models.QuerySet):
     def du_contrat(self, contrat):
         return self.filter(contrat=contrat).select_related("statut_par")
@@ -183,7 +202,50 @@ class SuiviAnnuelQuerySet(models.QuerySet):
 class SuiviAnnuel(models.Model):
     """Le circuit de validation d'une année de suivi d'un contrat : brouillon → soumis → validé / à corriger.
 
-    `version` s'incrémente à chaque enregistrement : deux saisies concurrentes ne s'écrasent jamais."""
+    `version` s'incrémente à chaque enregistrement : deux saisies concurrentes ne s'écrasent jamais.
+    Le circuit est la table `TRANSITIONS` ; l'écriture (verrou optimiste, historique) est dans
+    `indicateurs.services.suivi_changer_statut`."""
+
+    STATUTS_MODIFIABLES = frozenset({StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER})
+    TRANSITIONS = (
+        Transition(
+            nom=TransitionSuivi.SOUMETTRE,
+            depart=STATUTS_MODIFIABLES,
+            arrivee=StatutSuivi.SOUMIS,
+            permission="indicateurs.soumettre",
+            participe="soumise à la validation de l'État",
+        ),
+        Transition(
+            nom=TransitionSuivi.VALIDER,
+            depart=frozenset({StatutSuivi.SOUMIS}),
+            arrivee=StatutSuivi.VALIDE,
+            permission="indicateurs.valider",
+            participe="validée",
+        ),
+        Transition(
+            nom=TransitionSuivi.RENVOYER,
+            depart=frozenset({StatutSuivi.SOUMIS}),
+            arrivee=StatutSuivi.A_CORRIGER,
+            permission="indicateurs.valider",
+            participe="renvoyée pour correction",
+            motif_obligatoire=True,
+        ),
+        Transition(
+            nom=TransitionSuivi.ROUVRIR,
+            depart=frozenset({StatutSuivi.VALIDE}),
+            arrivee=StatutSuivi.A_CORRIGER,
+            permission="indicateurs.valider",
+            participe="rouverte",
+            motif_obligatoire=True,
+        ),
+    )
+    CLASSES_CSS = {
+        StatutSuivi.BROUILLON: "alert-secondary",
+        StatutSuivi.SOUMIS: "alert-info",
+        StatutSuivi.VALIDE: "alert-success",
+        StatutSuivi.A_CORRIGER: "alert-warning",
+    }
+    REFUS = "Vous n'avez pas le droit d'effectuer ce changement de statut."
 
     contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="suivis")
     annee = models.PositiveSmallIntegerField("année")
@@ -225,12 +287,79 @@ class SuiviAnnuel(models.Model):
             self.contrat.verifier_annee(self.annee)
 
     @property
-    def verrouille(self) -> bool:
+    def est_brouillon(self) -> bool:
+        return self.statut == StatutSuivi.BROUILLON
+
+    @property
+    def est_soumis(self) -> bool:
+        return self.statut == StatutSuivi.SOUMIS
+
+    @property
+    def est_valide(self) -> bool:
         return self.statut == StatutSuivi.VALIDE
 
     @property
+    def est_a_corriger(self) -> bool:
+        return self.statut == StatutSuivi.A_CORRIGER
+
+    @property
+    def verrouille(self) -> bool:
+        """Validée : personne n'y écrit plus, seul l'État peut la rouvrir."""
+        return self.est_valide
+
+    @property
     def modifiable(self) -> bool:
-        return self.statut in (StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER)
+        """La collectivité peut encore saisir valeurs et récits."""
+        return self.statut in self.STATUTS_MODIFIABLES
+
+    @property
+    def classe_css(self) -> str:
+        """La couleur du bandeau de statut (classe d'alerte Bootstrap)."""
+        return self.CLASSES_CSS[self.statut]
+
+    @classmethod
+    def transition(cls, nom: str) -> Transition:
+        """La transition de ce nom ; une transition inconnue est une erreur de saisie, pas une erreur serveur."""
+        for transition in cls.TRANSITIONS:
+            if transition.nom == nom:
+                return transition
+        raise ValidationError("Action inconnue.")
+
+    def a_le_droit(self, user, transition: Transition) -> bool:
+        """Le rôle de l'utilisateur lui permet-il cette transition sur ce contrat (quel que soit le statut) ?"""
+        return user.has_perm(transition.permission, self.contrat)
+
+    def transitions_permises(self, user) -> list[Transition]:
+        """Les transitions que le rôle de l'utilisateur lui permet sur ce contrat, quel que soit le statut."""
+        return [t for t in self.TRANSITIONS if self.a_le_droit(user, t)]
+
+    def transitions_possibles(self, user) -> list[Transition]:
+        """Les transitions que cet utilisateur peut faire maintenant : le statut le permet et son rôle aussi."""
+        return [t for t in self.TRANSITIONS if self.statut in t.depart and self.a_le_droit(user, t)]
+
+    def appliquer(self, transition: Transition, *, user, motif: str = "") -> dict:
+        """Vérifie que la transition est permise maintenant et renvoie les champs qu'elle change, sans rien écrire
+        ni modifier l'objet : l'écriture est celle du service, tout ou rien."""
+        if not self.a_le_droit(user, transition):
+            raise PermissionDenied(self.REFUS)
+        if self.statut not in transition.depart:
+            raise ValidationError(
+                f"L'année {self.annee} est « {self.get_statut_display()} » : "
+                f"elle ne peut pas être {transition.participe}."
+            )
+        motif = (motif or "").strip()
+        if transition.motif_obligatoire and not motif:
+            raise ValidationError("Indiquez le motif : il est obligatoire pour renvoyer ou rouvrir une année.")
+        return {"statut": transition.arrivee, "motif": motif}
+
+    def a_faire(self, user) -> str:
+        """Ce que l'année attend de cet utilisateur (page d'accueil) ; vide si rien. Rouvrir n'est jamais attendu."""
+        possibles = {t.nom for t in self.transitions_possibles(user)}
+        if TransitionSuivi.VALIDER in possibles:
+            return "Valider ou renvoyer les valeurs soumises"
+        if TransitionSuivi.SOUMETTRE in possibles:
+            return "Corriger les valeurs renvoyées" if self.est_a_corriger else "Saisir et soumettre"
+        return ""
 
 
 class Realisation(models.Model):
