@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from indicateurs.enums import SourceCible, StatutSuivi
+from contrats.versions import contrat_modifie
+from indicateurs.enums import SourceCible
 from indicateurs.models import Cible, Realisation, RecitAction, SuiviAnnuel
 
 CHAMPS_RECIT = ("resultats", "difficultes", "perspectives", "impact_social")
@@ -44,20 +45,23 @@ def suivi_obtenir(*, contrat, annee: int) -> SuiviAnnuel:
     return suivi
 
 
-def _prendre_la_main(*, suivi: SuiviAnnuel, version: int, user, **champs) -> SuiviAnnuel:
-    """Incrémente la version si elle est encore celle que l'utilisateur a lue ; sinon, conflit."""
+def _prendre_la_main(*, suivi: SuiviAnnuel, version: int, user, statuts=None, **champs) -> SuiviAnnuel:
+    """Incrémente la version si elle est encore celle que l'utilisateur a lue (et, si `statuts` est donné, si le
+    statut en base en fait partie) ; sinon, conflit."""
     maintenant = timezone.now()
-    mis_a_jour = SuiviAnnuel.objects.filter(pk=suivi.pk, version=version).update(
-        version=F("version") + 1, modifie_par=user, modifie_le=maintenant, **champs
-    )
+    en_base = SuiviAnnuel.objects.filter(pk=suivi.pk, version=version)
+    if statuts is not None:
+        en_base = en_base.filter(statut__in=statuts)
+    mis_a_jour = en_base.update(version=F("version") + 1, modifie_par=user, modifie_le=maintenant, **champs)
     if not mis_a_jour:
         raise ConflitEdition(SuiviAnnuel.objects.select_related("modifie_par", "statut_par").get(pk=suivi.pk))
+    contrat_modifie(suivi.contrat_id)  # update() n'envoie aucun signal : la version des données change ici
     suivi.refresh_from_db()
     return suivi
 
 
 def _verrou_message(suivi: SuiviAnnuel) -> str:
-    if suivi.statut == StatutSuivi.VALIDE:
+    if suivi.verrouille:
         qui = f" par {suivi.statut_par}" if suivi.statut_par else ""
         quand = f" le {timezone.localtime(suivi.statut_le):%d/%m/%Y}" if suivi.statut_le else ""
         return f"L'année {suivi.annee} a été validée{qui}{quand} : elle est verrouillée."
@@ -127,48 +131,33 @@ def saisie_enregistrer(
     return modifies
 
 
-# statut de départ -> action -> statut d'arrivée
-TRANSITIONS = {
-    "soumettre": ({StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER}, StatutSuivi.SOUMIS),
-    "valider": ({StatutSuivi.SOUMIS}, StatutSuivi.VALIDE),
-    "renvoyer": ({StatutSuivi.SOUMIS}, StatutSuivi.A_CORRIGER),
-    "rouvrir": ({StatutSuivi.VALIDE}, StatutSuivi.A_CORRIGER),
-}
-MOTIF_OBLIGATOIRE = {"renvoyer", "rouvrir"}
-LIBELLES = {
-    "soumettre": "soumise à la validation de l'État",
-    "valider": "validée",
-    "renvoyer": "renvoyée pour correction",
-    "rouvrir": "rouverte",
-}
-
-
 @transaction.atomic
 def suivi_changer_statut(*, user, suivi: SuiviAnnuel, version: int, transition: str, motif: str = "") -> SuiviAnnuel:
-    if transition not in TRANSITIONS:
-        raise ValidationError("Action inconnue.")
-    depart, arrivee = TRANSITIONS[transition]
-    if suivi.statut not in depart:
-        raise ValidationError(
-            f"L'année {suivi.annee} est « {suivi.get_statut_display()} » : "
-            f"elle ne peut pas être {LIBELLES[transition]}."
-        )
-    motif = (motif or "").strip()
-    if transition in MOTIF_OBLIGATOIRE and not motif:
-        raise ValidationError("Indiquez le motif : il est obligatoire pour renvoyer ou rouvrir une année.")
-    suivi._history_user = user
+    """Applique une transition du circuit (`SuiviAnnuel.TRANSITIONS`) : tout ou rien.
+
+    Le modèle dit si elle est permise (rôle, statut, motif) ; une transition refusée n'écrit rien, pas même la ligne
+    de l'année quand `suivi` n'est pas encore enregistré. La version lue protège d'un changement fait entre-temps."""
+    transition = SuiviAnnuel.transition(transition)
+    changements = suivi.appliquer(transition, user=user, motif=motif)
+    if suivi.pk is None:
+        suivi = suivi_obtenir(contrat=suivi.contrat, annee=suivi.annee)
     suivi = _prendre_la_main(
-        suivi=suivi, version=version, user=user, statut=arrivee, motif=motif, statut_par=user, statut_le=timezone.now()
+        suivi=suivi,
+        version=version,
+        user=user,
+        statuts=transition.depart,
+        statut_par=user,
+        statut_le=timezone.now(),
+        **changements,
     )
     # L'update() ne passe pas par save() : l'historique est écrit explicitement, avec le motif.
-    suivi._change_reason = motif or f"Année {LIBELLES[transition]}"
-    suivi._history_user = user
+    raison = changements["motif"] or f"Année {transition.participe}"
     SuiviAnnuel.history.model.objects.create(
         **{f.attname: getattr(suivi, f.attname) for f in SuiviAnnuel._meta.concrete_fields},
         history_date=timezone.now(),
         history_type="~",
         history_user=user,
-        history_change_reason=suivi._change_reason,
+        history_change_reason=raison,
     )
     return suivi
 

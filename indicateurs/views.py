@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from actions.models import Action
 from commun.excel import reponse_xlsx
 from commun.formats import nombre
-from comptes.acces import annee_du_contrat, contrat_requis, contrat_visible
+from comptes.acces import annee_du_contrat, contrat_requis
 from indicateurs.exports import classeur_indicateurs
 from indicateurs.forms import LIBELLES_RECIT, CibleForm, GrilleSaisieForm, StatutForm
 from indicateurs.historique import historique_indicateur
@@ -21,14 +21,25 @@ from indicateurs.services import (
     suivi_changer_statut,
     suivi_obtenir,
 )
-from indicateurs.services import LIBELLES as LIBELLES_TRANSITIONS
+
+
+def _annee(contrat, *, annee, **kwargs):
+    """Une année hors de la période du contrat n'existe pas : 404, avant tout contrôle de rôle."""
+    annee_du_contrat(contrat, annee)
+
+
+def _indicateur_et_annee(contrat, *, pk, annee):
+    if not Indicateur.objects.filter(action__contrat=contrat, pk=pk).exists():
+        raise Http404("Cet indicateur n'existe pas dans ce contrat.")
+    annee_du_contrat(contrat, annee)
 
 
 def _suivi_lu(contrat, annee) -> SuiviAnnuel:
-    """Le suivi de l'année, sans l'écrire en base tant que personne n'a rien enregistré."""
-    return SuiviAnnuel.objects.du_contrat(contrat).filter(annee=annee).first() or SuiviAnnuel(
-        contrat=contrat, annee=annee
-    )
+    """Le suivi de l'année, sans l'écrire en base tant que personne n'a rien enregistré (un objet non enregistré,
+    au statut brouillon, s'il n'existe pas encore)."""
+    suivi = SuiviAnnuel.objects.du_contrat(contrat).filter(annee=annee).first() or SuiviAnnuel(annee=annee)
+    suivi.contrat = contrat  # déjà chargé : les permissions du circuit ne coûtent aucune requête
+    return suivi
 
 
 def _donnees_annee(contrat, annee):
@@ -90,9 +101,8 @@ def _rebaser(form, version, realisations, recits) -> QueryDict:
     return donnees
 
 
-def grille(request, slug, annee):
-    contrat = contrat_visible(request, slug)
-    annee = annee_du_contrat(contrat, annee)
+@contrat_requis(existe=_annee)
+def grille(request, contrat, annee):
     suivi = _suivi_lu(contrat, annee)
     peut_saisir = request.user.has_perm("indicateurs.saisir", contrat)
     actions, indicateurs, realisations, recits = _donnees_annee(contrat, annee)
@@ -136,6 +146,7 @@ def grille(request, slug, annee):
             initial={"version": suivi.version}, lecture_seule=not (peut_saisir and suivi.modifiable), **kwargs
         )
 
+    suivi.contrat = contrat  # après un conflit, le suivi est relu : le contrat est déjà chargé
     cibles = {}
     for indicateur in indicateurs:
         for cible in indicateur.cibles.all():
@@ -151,8 +162,8 @@ def grille(request, slug, annee):
             "form": form,
             "cibles": cibles,
             "peut_saisir": peut_saisir and suivi.modifiable,
-            "peut_soumettre": request.user.has_perm("indicateurs.soumettre", contrat) and suivi.modifiable,
-            "peut_valider": request.user.has_perm("indicateurs.valider", contrat),
+            # Les boutons du circuit : ce que le modèle permet à cet utilisateur, maintenant.
+            "transitions": {t.nom: t for t in suivi.transitions_possibles(request.user)},
             "changements": changements,
             "statut_form": StatutForm(initial={"version": suivi.version}),
         },
@@ -160,40 +171,39 @@ def grille(request, slug, annee):
 
 
 @require_POST
-def statut(request, slug, annee):
-    contrat = contrat_visible(request, slug)
-    annee = annee_du_contrat(contrat, annee)
-    if not (
-        request.user.has_perm("indicateurs.soumettre", contrat)
-        or request.user.has_perm("indicateurs.valider", contrat)
-    ):
+@contrat_requis(existe=_annee)
+def statut(request, contrat, annee):
+    """Une transition du circuit de l'année. Tant que personne n'a rien enregistré, le suivi reste non enregistré :
+    une transition refusée n'écrit rien, pas même la ligne de l'année."""
+    suivi = _suivi_lu(contrat, annee)
+    if not suivi.transitions_permises(request.user):
         raise PermissionDenied("Vous n'avez pas le droit de changer le statut de cette année.")
     form = StatutForm(request.POST)
     url = reverse("indicateurs:grille", args=[contrat.slug, annee])
     if not form.is_valid():
         messages.error(request, "Demande incomplète : rien n'a changé.")
         return redirect(url)
-    transition = form.cleaned_data["transition"]
-    permission = "indicateurs.soumettre" if transition == "soumettre" else "indicateurs.valider"
-    if not request.user.has_perm(permission, contrat):
-        raise PermissionDenied("Vous n'avez pas le droit d'effectuer ce changement de statut.")
+    transition = SuiviAnnuel.transition(form.cleaned_data["transition"])
+    if not suivi.a_le_droit(request.user, transition):
+        raise PermissionDenied(SuiviAnnuel.REFUS)
     try:
         suivi_changer_statut(
             user=request.user,
-            suivi=suivi_obtenir(contrat=contrat, annee=annee),
+            suivi=suivi,
             version=form.cleaned_data["version"],
-            transition=transition,
+            transition=transition.nom,
             motif=form.cleaned_data["motif"],
         )
     except ValidationError as erreur:
+        # Statut qui ne le permet pas, motif manquant, ou changement fait entre-temps : rien n'est écrit.
         messages.error(request, " ".join(erreur.messages) + " Rien n'a changé.")
     else:
-        messages.success(request, f"Année {annee} {LIBELLES_TRANSITIONS[transition]}.")
+        messages.success(request, f"Année {annee} {transition.participe}.")
     return redirect(url)
 
 
-def indicateur_detail(request, slug, pk):
-    contrat = contrat_visible(request, slug)
+@contrat_requis()
+def indicateur_detail(request, contrat, pk):
     indicateur = get_object_or_404(Indicateur.objects.du_contrat(contrat), pk=pk)
     realisations = {r.annee: r for r in indicateur.realisations.all()}
     cibles = {c.annee: c for c in indicateur.cibles.all()}
@@ -212,12 +222,11 @@ def indicateur_detail(request, slug, pk):
 
 
 @require_POST
-def cible_fixer(request, slug, pk, annee):
-    contrat = contrat_visible(request, slug)
+@contrat_requis(
+    "indicateurs.definir_cible", refus="Vous n'avez pas le droit de fixer une cible.", existe=_indicateur_et_annee
+)
+def cible_fixer(request, contrat, pk, annee):
     indicateur = get_object_or_404(Indicateur.objects.du_contrat(contrat), pk=pk)
-    annee = annee_du_contrat(contrat, annee)
-    if not request.user.has_perm("indicateurs.definir_cible", contrat):
-        raise PermissionDenied("Vous n'avez pas le droit de fixer une cible.")
     cible = Cible.objects.filter(indicateur=indicateur, annee=annee).first() or Cible(
         indicateur=indicateur, annee=annee
     )
