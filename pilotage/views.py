@@ -13,7 +13,6 @@ from contrats.enums import TypeEcheance
 from contrats.models import Deliberation, Echeance
 from finances.models import LigneBudgetaire
 from finances.tableaux import changements_des_avenants, tableau_budgetaire
-from indicateurs.enums import StatutSuivi
 from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
 from pilotage import coherence
@@ -117,30 +116,23 @@ def accueil(request):
     for echeance in Echeance.objects.des_contrats(contrats):
         suivi = suivis.get((echeance.contrat_id, echeance.annee))
         faite = echeance.realisee_le is not None or (
-            echeance.type == TypeEcheance.VALEURS_ANNUELLES
-            and suivi is not None
-            and suivi.statut == StatutSuivi.VALIDE
+            echeance.type == TypeEcheance.VALEURS_ANNUELLES and suivi is not None and suivi.verrouille
         )
         echeance.faite = faite
         echeance.en_retard = not faite and echeance.date < aujourd_hui
         echeance.suivi = suivi
         echeances.append(echeance)
 
-    peut_saisir = {c.pk for c in contrats if request.user.has_perm("indicateurs.saisir", c)}
-    peut_valider = {c.pk for c in contrats if request.user.has_perm("indicateurs.valider", c)}
     a_faire = []
     for contrat in contrats:
         for annee in contrat.annees:
             if annee > aujourd_hui.year:
                 continue
-            suivi = suivis.get((contrat.pk, annee))
-            statut = suivi.statut if suivi else StatutSuivi.BROUILLON
-            if contrat.pk in peut_valider and statut == StatutSuivi.SOUMIS:
-                a_faire.append((contrat, annee, "Valider ou renvoyer les valeurs soumises", suivi))
-            if contrat.pk in peut_saisir and statut in (StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER):
-                libelle = (
-                    "Corriger les valeurs renvoyées" if statut == StatutSuivi.A_CORRIGER else "Saisir et soumettre"
-                )
+            # Une année sans suivi enregistré est un brouillon (objet non enregistré) ; le contrat, déjà chargé, lui
+            # est rattaché : les permissions ne coûtent aucune requête, quel que soit le nombre de contrats.
+            suivi = suivis.get((contrat.pk, annee)) or SuiviAnnuel(annee=annee)
+            suivi.contrat = contrat
+            if libelle := suivi.a_faire(request.user):
                 a_faire.append((contrat, annee, libelle, suivi))
     return render(
         request,
