@@ -66,15 +66,16 @@ def _court(texte: str, longueur: int = 48) -> str:
 
 
 def graphique_execution(budgets, titre: str = "Exécution budgétaire") -> str:
-    """Par année : prévu (montants en vigueur), engagé, réalisé ; « » si aucun montant (rien à dessiner)."""
+    """Par année : prévu (montants en vigueur), engagé, réalisé ; « » si aucun montant (rien à dessiner). Une année
+    dont l'exécution n'est pas saisie n'a pas de barre engagé ni réalisé (jamais une barre à 0)."""
     if not any(b.prevu.total or b.engage.total or b.realise.total for b in budgets):
         return ""
     graphique = pygal.Bar(**_config(height=320, title=titre, value_formatter=lambda v: euros(Decimal(str(v)))))
     graphique.x_labels = [str(b.annee) for b in budgets]
     graphique.add("Prévu (en vigueur)", [float(b.prevu.total) for b in budgets])
     graphique.add("dont État", [float(b.prevu.etat) for b in budgets])
-    graphique.add("Engagé", [float(b.engage.total) for b in budgets])
-    graphique.add("Réalisé", [float(b.realise.total) for b in budgets])
+    graphique.add("Engagé", [float(b.engage_total) if b.saisi else None for b in budgets])
+    graphique.add("Réalisé", [float(b.realise_total) if b.saisi else None for b in budgets])
     return _svg(graphique)
 
 

@@ -131,17 +131,24 @@ def expose(rapport) -> list[Bloc]:
     texte += "."
     if provisoires:
         texte += f" Le montant de l'État pour {_liste(provisoires)} est prévisionnel : il est précisé par avenant."
-    if budget.a_des_depenses:
+    for b in synthese.budgets:
+        if not b.saisi:
+            texte += f" En {b.annee}, l'exécution budgétaire n'est pas saisie."
+            continue
+        partiel = " (exécution partiellement saisie)" if b.etat_saisie else ""
         texte += (
-            f" Sur la période, {euros(budget.engage.total)} ont été engagés et {euros(budget.realise.total)} "
-            f"réalisés, soit un taux d'exécution de {pourcentage(budget.taux_execution)}."
+            f" En {b.annee}, {euros(b.engage_total)} ont été engagés et {euros(b.realise_total)} réalisés, soit un "
+            f"taux d'exécution de {pourcentage(b.taux_execution)}{partiel}."
         )
-    else:
-        texte += " Aucune dépense n'est encore déclarée sur la période : l'exécution budgétaire reste à renseigner."
+    if synthese.sous_consommations:
+        cellules = [
+            f"action n°{c.action.numero} en {c.annee} ({c.financeur_libelle}, {pourcentage(c.taux)})"
+            for c in synthese.sous_consommations
+        ]
+        texte += f" Sous le seuil de sous-consommation du contrat ({synthese.seuil} %) : {_liste(cellules)}."
     blocs.append(Bloc(texte))
 
     if synthese.nb_indicateurs:
-        reference = synthese.annee_reference
         nationaux = f", dont {synthese.nb_nationaux} nationaux" if synthese.nb_nationaux else ""
         blocs.append(
             Bloc(
@@ -150,10 +157,7 @@ def expose(rapport) -> list[Bloc]:
                 f"{synthese.valeurs_saisies} valeur{_s(synthese.valeurs_saisies)} sur {synthese.valeurs_attendues} "
                 f"attendue{_s(synthese.valeurs_attendues)} {'sont' if synthese.valeurs_saisies >= 2 else 'est'} "
                 "renseignée" + _s(synthese.valeurs_saisies) + " "
-                f"pour la période. En {reference} : {synthese.atteints} cible{_s(synthese.atteints)} "
-                f"atteinte{_s(synthese.atteints)}, {synthese.non_atteints} non atteinte{_s(synthese.non_atteints)} "
-                f"et {synthese.non_mesurables} non mesurable{_s(synthese.non_mesurables)} "
-                "(cible « nd » ou valeur non renseignée)."
+                "pour la période." + "".join(_cibles_de_l_annee(c) for c in synthese.cibles)
             )
         )
 
@@ -165,6 +169,16 @@ def expose(rapport) -> list[Bloc]:
     if resultats:
         blocs.append(Bloc("Parmi les résultats obtenus :", resultats))
     return blocs
+
+
+def _cibles_de_l_annee(cibles) -> str:
+    if not cibles.saisi:
+        return f" En {cibles.annee} : aucune valeur n'est saisie."
+    return (
+        f" En {cibles.annee} : {cibles.atteints} cible{_s(cibles.atteints)} atteinte{_s(cibles.atteints)} sur "
+        f"{cibles.mesurables} mesurable{_s(cibles.mesurables)}, {cibles.non_mesurables} non "
+        f"mesurable{_s(cibles.non_mesurables)} (cible « nd » ou valeur non renseignée)."
+    )
 
 
 def decision(rapport, organe: str | None = None) -> Decision:

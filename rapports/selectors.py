@@ -8,107 +8,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, Jalon
 from commun.formats import periode
 from contrats.enums import RoleSignataire, TypeEcheance
 from contrats.models import Deliberation, Echeance
-from finances.enums import Financeur
-from finances.models import Execution
-from finances.tableaux import Montants, annees_provisoires, lignes_en_vigueur
+from finances.selectors import Budget, CelluleExecution, ExecutionContrat, execution_du_contrat
 from indicateurs.enums import Portee
 from indicateurs.models import Realisation, RecitAction, SuiviAnnuel
+from indicateurs.selectors import BilanCibles, Mesure, bilan_cibles
 from indicateurs.tableaux import tableau_indicateurs
 from rapports.cles import CleRapport
 from rapports.models import DeliberationRapport
 
-ZERO = Decimal("0")
-ATTEINT, NON_ATTEINT, NON_MESURABLE = "atteint", "non atteint", "non mesurable"
 RANGS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _ajouter(cible: Montants, montant: Decimal, financeur: str) -> None:
-    if financeur == Financeur.ETAT:
-        cible.etat += montant
-    elif financeur == Financeur.COLLECTIVITE:
-        cible.collectivite += montant
-    else:
-        cible.autre += montant
-
-
-@dataclass
-class Budget:
-    """Prévu (montants en vigueur), engagé et réalisé d'une action ou d'un ensemble, pour une année ou une période."""
-
-    annee: int | None = None
-    prevu: Montants = field(default_factory=Montants)
-    engage: Montants = field(default_factory=Montants)
-    realise: Montants = field(default_factory=Montants)
-    provisoire: bool = False
-
-    @property
-    def taux_execution(self) -> Decimal | None:
-        return self.realise.total / self.prevu.total if self.prevu.total else None
-
-    @property
-    def taux_engagement(self) -> Decimal | None:
-        return self.engage.total / self.prevu.total if self.prevu.total else None
-
-    @property
-    def reste(self) -> Decimal:
-        return self.prevu.total - self.realise.total
-
-    @property
-    def a_des_depenses(self) -> bool:
-        return bool(self.engage.total or self.realise.total)
-
-    def ajouter(self, autre: "Budget") -> None:
-        self.prevu.ajouter(autre.prevu)
-        self.engage.ajouter(autre.engage)
-        self.realise.ajouter(autre.realise)
-        self.provisoire = self.provisoire or autre.provisoire
-
-    @classmethod
-    def cumul(cls, budgets, annee=None) -> "Budget":
-        total = cls(annee=annee)
-        for budget in budgets:
-            total.ajouter(budget)
-        return total
-
-
-@dataclass
-class Mesure:
-    """Un indicateur une année : sa cible (ou « nd »), la valeur atteinte, le taux d'atteinte."""
-
-    annee: int
-    cible: object  # Cible ou None (aucune cible saisie)
-    realisation: object  # Realisation ou None
-
-    @property
-    def valeur(self) -> Decimal | None:
-        return self.realisation.valeur if self.realisation else None
-
-    @property
-    def commentaire(self) -> str:
-        return self.realisation.commentaire if self.realisation else ""
-
-    @property
-    def cible_definie(self) -> bool:
-        return self.cible is not None and not self.cible.nd
-
-    @property
-    def taux(self) -> Decimal | None:
-        if self.valeur is None or not self.cible_definie or not self.cible.valeur:
-            return None
-        return self.valeur / self.cible.valeur
-
-    @property
-    def atteinte(self) -> str:
-        if self.valeur is None or not self.cible_definie:
-            return NON_MESURABLE
-        return ATTEINT if self.valeur >= self.cible.valeur else NON_ATTEINT
 
 
 @dataclass
@@ -136,13 +51,10 @@ class IndicateurRapport:
 class ActionRapport:
     action: object
     budgets: list[Budget]  # un par année de la période
+    budget: Budget  # la période
     indicateurs: list[IndicateurRapport]
     recits: list[tuple[int, object]]  # (année, RecitAction ou None)
     jalons: list[object]
-
-    @property
-    def budget(self) -> Budget:
-        return Budget.cumul(self.budgets)
 
     @property
     def a_un_recit(self) -> bool:
@@ -157,12 +69,10 @@ class ActionRapport:
         return [i for i in self.indicateurs if i.est_national]
 
     @property
-    def nb_atteints(self) -> int:
-        return sum(1 for i in self.indicateurs if i.derniere.atteinte == ATTEINT)
-
-    @property
-    def nb_mesurables(self) -> int:
-        return sum(1 for i in self.indicateurs if i.derniere.atteinte != NON_MESURABLE)
+    def cibles(self) -> list[BilanCibles]:
+        """Le décompte des cibles de l'action, une par année de la période."""
+        annees = [m.annee for m in self.indicateurs[0].mesures] if self.indicateurs else []
+        return [bilan_cibles([i.mesures[rang] for i in self.indicateurs], annee) for rang, annee in enumerate(annees)]
 
     @property
     def commentaires(self) -> list[tuple[IndicateurRapport, Mesure]]:
@@ -183,48 +93,36 @@ class AxeRapport:
     actions: list[ActionRapport]
     budgets: list[Budget]  # un par année de la période
 
-    @property
-    def budget(self) -> Budget:
-        return Budget.cumul(self.budgets)
-
 
 @dataclass
 class Synthese:
     budgets: list[Budget]  # totaux par année
+    budget: Budget  # la période
     nb_axes: int
     nb_actions: int
     nb_indicateurs: int
     nb_nationaux: int
-    annee_reference: int
-    atteints: int
-    non_atteints: int
-    non_mesurables: int
-    valeurs_saisies: int
-    valeurs_attendues: int
+    cibles: list[BilanCibles]  # une par année de la période
     actions_avec_recit: int
-    sous_consommees: list  # (ActionRapport, taux) sous le seuil du contrat
+    sous_consommations: list[CelluleExecution]  # cellules saisies sous le seuil, par année (Art. 2.2)
+    annees_non_saisies: list[int]  # années sans aucune exécution saisie
     seuil: int
-
-    @property
-    def budget(self) -> Budget:
-        return Budget.cumul(self.budgets)
 
     @property
     def nb_locaux(self) -> int:
         return self.nb_indicateurs - self.nb_nationaux
 
     @property
-    def mesurables(self) -> int:
-        return self.atteints + self.non_atteints
+    def valeurs_saisies(self) -> int:
+        return sum(c.valeurs_saisies for c in self.cibles)
 
     @property
-    def taux_atteinte(self) -> Decimal | None:
-        return Decimal(self.atteints) / self.mesurables if self.mesurables else None
+    def valeurs_attendues(self) -> int:
+        return sum(c.valeurs_attendues for c in self.cibles)
 
     @property
     def part_etat(self) -> Decimal | None:
-        budget = self.budget
-        return budget.prevu.etat / budget.prevu.total if budget.prevu.total else None
+        return self.budget.prevu.etat / self.budget.prevu.total if self.budget.prevu.total else None
 
 
 @dataclass
@@ -324,48 +222,20 @@ def _indicateurs_par_action(contrat, annees) -> dict:
     return par_action
 
 
-def _budgets_par_action(contrat, annees) -> tuple[dict, set]:
-    """(action_id, année) → Budget : montants en vigueur (deux requêtes) et exécutions de la période (une)."""
-    en_vigueur = lignes_en_vigueur(contrat)
-    provisoires = annees_provisoires(contrat, en_vigueur)
-    budgets = defaultdict(Budget)
-    for ligne in en_vigueur.values():
-        if ligne.annee in annees:
-            _ajouter(budgets[(ligne.action_id, ligne.annee)].prevu, ligne.montant, ligne.financeur)
-    for execution in Execution.objects.du_contrat(contrat).filter(annee__in=annees):
-        budget = budgets[(execution.action_id, execution.annee)]
-        _ajouter(budget.engage, execution.engage, execution.financeur)
-        _ajouter(budget.realise, execution.realise, execution.financeur)
-    for (_, annee), budget in budgets.items():
-        budget.annee = annee
-        budget.provisoire = annee in provisoires
-    return budgets, provisoires
-
-
-def _synthese(contrat, axes: list[AxeRapport], annees) -> Synthese:
+def _synthese(contrat, axes: list[AxeRapport], annees, execution: ExecutionContrat) -> Synthese:
     actions = [a for axe in axes for a in axe.actions]
     indicateurs = [i for a in actions for i in a.indicateurs]
-    atteintes = [i.derniere.atteinte for i in indicateurs]
-    seuil = Decimal(contrat.seuil_sous_consommation) / 100
-    sous_consommees = []
-    for action in actions:
-        budget = action.budget
-        if budget.a_des_depenses and budget.taux_execution is not None and budget.taux_execution < seuil:
-            sous_consommees.append((action, budget.taux_execution))
     return Synthese(
-        budgets=[Budget.cumul([axe.budgets[rang] for axe in axes], annee=annee) for rang, annee in enumerate(annees)],
+        budgets=[execution.budget_total(annee) for annee in annees],
+        budget=execution.budget_total(),
         nb_axes=sum(1 for axe in axes if axe.axe is not None),
         nb_actions=len(actions),
         nb_indicateurs=len(indicateurs),
         nb_nationaux=sum(1 for i in indicateurs if i.est_national),
-        annee_reference=annees[-1],
-        atteints=atteintes.count(ATTEINT),
-        non_atteints=atteintes.count(NON_ATTEINT),
-        non_mesurables=atteintes.count(NON_MESURABLE),
-        valeurs_saisies=sum(1 for i in indicateurs for m in i.mesures if m.valeur is not None),
-        valeurs_attendues=len(indicateurs) * len(annees),
+        cibles=[bilan_cibles([i.mesures[rang] for i in indicateurs], annee) for rang, annee in enumerate(annees)],
         actions_avec_recit=sum(1 for a in actions if a.a_un_recit),
-        sous_consommees=sous_consommees,
+        sous_consommations=execution.sous_consommations,
+        annees_non_saisies=execution.annees_non_saisies,
         seuil=contrat.seuil_sous_consommation,
     )
 
@@ -376,7 +246,7 @@ def rapport_donnees(contrat, cle: CleRapport, *, genere_le: datetime.date | None
     Quatorze requêtes, quel que soit le nombre d'actions, d'indicateurs ou d'années."""
     annees = cle.annees(contrat)
     actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
-    budgets, provisoires = _budgets_par_action(contrat, annees)
+    execution = execution_du_contrat(contrat, annees)
     indicateurs = _indicateurs_par_action(contrat, annees)
     recits = {(r.action_id, r.annee): r for r in RecitAction.objects.filter(action__contrat=contrat, annee__in=annees)}
     jalons = defaultdict(list)
@@ -390,19 +260,15 @@ def rapport_donnees(contrat, cle: CleRapport, *, genere_le: datetime.date | None
         axes[-1].actions.append(
             ActionRapport(
                 action=action,
-                budgets=[
-                    budgets.get((action.pk, annee)) or Budget(annee=annee, provisoire=annee in provisoires)
-                    for annee in annees
-                ],
+                budgets=[execution.budget_action(action, annee) for annee in annees],
+                budget=execution.budget_action(action),
                 indicateurs=indicateurs.get(action.pk, []),
                 recits=[(annee, recits.get((action.pk, annee))) for annee in annees],
                 jalons=jalons.get(action.pk, []),
             )
         )
     for axe in axes:
-        axe.budgets = [
-            Budget.cumul([a.budgets[rang] for a in axe.actions], annee=annee) for rang, annee in enumerate(annees)
-        ]
+        axe.budgets = [execution.budget_axe(axe.axe.pk if axe.axe else None, annee) for annee in annees]
 
     suivis = {s.annee: s for s in SuiviAnnuel.objects.du_contrat(contrat).filter(annee__in=annees)}
     # La délibération qui a approuvé le contrat : la plus ancienne, hors votes des rapports eux-mêmes.
@@ -426,7 +292,7 @@ def rapport_donnees(contrat, cle: CleRapport, *, genere_le: datetime.date | None
         annees=annees,
         signataires=list(contrat.signataires.select_related("organisation")),
         axes=axes,
-        synthese=_synthese(contrat, axes, annees),
+        synthese=_synthese(contrat, axes, annees, execution),
         suivis=[(annee, suivis.get(annee)) for annee in annees],
         approbation=approbation,
         vote=lien.deliberation if lien else None,
@@ -436,24 +302,10 @@ def rapport_donnees(contrat, cle: CleRapport, *, genere_le: datetime.date | None
 
 
 def graphiques_contrat_donnees(contrat) -> tuple[list[Budget], list[IndicateurRapport]]:
-    """Pour les graphiques de la page du contrat, toutes années : budget en vigueur et exécuté par année (deux
-    requêtes), indicateurs avec cibles et valeurs (trois requêtes). Le caractère prévisionnel des montants de
-    l'État est déjà signalé par le tableau budgétaire de la page."""
-    annees = contrat.annees
-    budgets = {annee: Budget(annee=annee) for annee in annees}
-    en_vigueur = lignes_en_vigueur(contrat)
-    for ligne in en_vigueur.values():
-        if ligne.annee in budgets:
-            _ajouter(budgets[ligne.annee].prevu, ligne.montant, ligne.financeur)
-    sommes = (
-        Execution.objects.du_contrat(contrat)
-        .values("annee", "financeur")
-        .annotate(engage_total=Sum("engage"), realise_total=Sum("realise"))
-        .order_by()
-    )
-    for somme in sommes:
-        if somme["annee"] in budgets:
-            _ajouter(budgets[somme["annee"]].engage, somme["engage_total"], somme["financeur"])
-            _ajouter(budgets[somme["annee"]].realise, somme["realise_total"], somme["financeur"])
-    indicateurs = [i for liste in _indicateurs_par_action(contrat, annees).values() for i in liste]
-    return list(budgets.values()), indicateurs
+    """Pour les graphiques de la page du contrat, toutes années : budget en vigueur et exécuté par année, indicateurs
+    avec cibles et valeurs. Le caractère prévisionnel des montants de l'État est déjà signalé par le tableau
+    budgétaire de la page."""
+    execution = execution_du_contrat(contrat)
+    budgets = [execution.budget_total(annee) for annee in contrat.annees]
+    indicateurs = [i for liste in _indicateurs_par_action(contrat, contrat.annees).values() for i in liste]
+    return budgets, indicateurs

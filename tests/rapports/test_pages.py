@@ -47,8 +47,8 @@ def test_liste_des_documents(connecte):
 
 REQUETES = {
     ("rapports:liste", ""): 8,
-    ("rapports:apercu", "mi-parcours"): 20,
-    ("rapports:apercu", "deliberation-annuel-2025"): 20,
+    ("rapports:apercu", "mi-parcours"): 21,
+    ("rapports:apercu", "deliberation-annuel-2025"): 21,
     ("rapports:vote", "deliberation-mi-parcours"): 7,
 }
 

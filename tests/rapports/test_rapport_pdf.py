@@ -99,8 +99,9 @@ def test_rapport_a_mi_parcours_contient_actions_budget_indicateurs_et_saisies(co
     # Les récits par action et par année.
     assert RECIT_2024 in texte and IMPACT_2024 in texte and RECIT_2025 in texte
     assert "Hausse liée au nouveau quartier" in texte
-    # Bilan global calculé sur 2025 : 455 < 460 et 212 < 250, donc aucune cible atteinte, deux non atteintes.
-    assert "En 2025 : 0 cible atteinte, 2 non atteintes, 9 non mesurables" in texte
+    # Bilan global, année par année : 2024, 462 ≥ 450 et 317 ≥ 300 ; 2025, 455 < 460 et 212 < 250.
+    assert "En 2024 : 2 cibles atteintes sur 2 mesurables, 9 non mesurables" in texte
+    assert "En 2025 : 0 cible atteinte sur 2 mesurables, 9 non mesurables" in texte
     assert "4 valeurs renseignées sur 22 attendues" in texte
     assert "Annexe 1 – Exécution budgétaire des crédits contractualisés" in texte
     assert "Exécution 2024" in texte and "Exécution 2025" in texte
@@ -199,7 +200,7 @@ def test_url_fetcher_ne_sert_que_les_fichiers_statiques():
 
 
 # Requêtes SQL d'un PDF (session, utilisateur, profil et permission compris), identiques quelle que soit la taille.
-REQUETES_PDF = {"mi-parcours": 20, "annuel-2025": 20, "deliberation-mi-parcours": 20}
+REQUETES_PDF = {"mi-parcours": 21, "annuel-2025": 21, "deliberation-mi-parcours": 21}
 
 
 @pytest.mark.parametrize("document", list(REQUETES_PDF))
