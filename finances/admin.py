@@ -4,8 +4,8 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce, Versement
+from finances.selectors import montants_apres, retenir_en_vigueur
 from finances.services import regles_budget
-from finances.tableaux import lignes_en_vigueur
 
 
 @admin.register(LigneBudgetaire)
@@ -68,16 +68,18 @@ class LigneBudgetaireFormSet(BaseInlineFormSet):
                 raise ValidationError(self.get_unique_error_message([]))
             vues.add(cle)
         # Règles appliquées aux montants qui seront en vigueur ; ceux des autres actions restent ceux en base.
-        en_vigueur = {}
-        for ligne in sorted(
-            lignes, key=lambda c: (c["avenant"].date, c["avenant"].numero) if c.get("avenant") else ()
-        ):
-            en_vigueur[(action, ligne["annee"], ligne["financeur"])] = ligne["montant"]
-        montants = {
-            (ligne.action, ligne.annee, ligne.financeur): ligne.montant
-            for ligne in lignes_en_vigueur(action.contrat).values()
-            if ligne.action_id != action.pk
-        } | en_vigueur
+        saisies = [
+            LigneBudgetaire(
+                action=action,
+                annee=c["annee"],
+                financeur=c["financeur"],
+                montant=c["montant"],
+                avenant=c.get("avenant"),
+            )
+            for c in lignes
+        ]
+        changements = {(action, s.annee, s.financeur): s.montant for s in retenir_en_vigueur(saisies).values()}
+        montants = montants_apres(action.contrat, changements, action_remplacee=action)
         erreurs = regles_budget(contrat=action.contrat, montants=montants)
         if erreurs:
             raise ValidationError(erreurs)

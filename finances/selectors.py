@@ -80,6 +80,12 @@ def lignes_en_vigueur(contrat, date: datetime.date | None = None, initial: bool 
         lignes = lignes.filter(avenant__isnull=True)
     elif date is not None:
         lignes = lignes.filter(Q(avenant__isnull=True) | Q(avenant__date__lte=date))
+    return retenir_en_vigueur(lignes)
+
+
+def retenir_en_vigueur(lignes) -> dict:
+    """Parmi des lignes (enregistrées ou non), celle en vigueur par (action_id, annee, financeur) : celle du dernier
+    avenant, sinon celle du contrat initial."""
     en_vigueur = {}
     for ligne in lignes:
         cle = (ligne.action_id, ligne.annee, ligne.financeur)
@@ -96,15 +102,15 @@ def montants_en_vigueur(contrat, initial: bool = False) -> dict[tuple, Decimal]:
     }
 
 
-def montants_apres(
-    contrat, changements: dict[tuple, Decimal], *, en_vigueur: dict | None = None
-) -> dict[tuple, Decimal]:
-    """Les montants qui seront en vigueur si l'on applique ces changements ((Action, année, financeur) → montant) :
-    ceux d'aujourd'hui, remplacés par les changements. Sert aux règles de cofinancement d'un avenant (service et
-    administration)."""
+def montants_apres(contrat, changements: dict[tuple, Decimal], *, action_remplacee=None) -> dict[tuple, Decimal]:
+    """Les montants qui seront en vigueur ((Action, année, financeur) → montant) si l'on applique ces changements :
+    ceux d'aujourd'hui, remplacés par les changements ; avec `action_remplacee`, tous les montants de cette action
+    sont remplacés (l'administration édite toutes les lignes d'une action d'un coup). Sert aux règles de
+    cofinancement d'un avenant et de l'administration."""
     futurs = {
-        (a.pk, annee, f): ((a, annee, f), m)
-        for (a, annee, f), m in (en_vigueur or montants_en_vigueur(contrat)).items()
+        (action.pk, annee, financeur): ((action, annee, financeur), montant)
+        for (action, annee, financeur), montant in montants_en_vigueur(contrat).items()
+        if action_remplacee is None or action.pk != action_remplacee.pk
     }
     for (action, annee, financeur), montant in changements.items():
         futurs[(action.pk, annee, financeur)] = ((action, annee, financeur), montant)

@@ -13,7 +13,7 @@ from finances.imports.etat import etat_execution, etat_indicateurs
 from finances.imports.session import Analyse, LigneExecution, LigneIndicateur
 from finances.imports.validation import reverifier_execution, reverifier_indicateurs
 from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce
-from finances.tableaux import lignes_en_vigueur
+from finances.selectors import montants_apres, montants_en_vigueur
 from indicateurs.services import Valeur, saisie_enregistrer, suivi_obtenir
 
 ZERO = Decimal("0")
@@ -72,14 +72,8 @@ def regles_budget(*, contrat, montants: Montants, annees=None) -> list[str]:
     return erreurs
 
 
-def montants_du_contrat(contrat, initial: bool = False) -> Montants:
-    """Les montants en vigueur (ou ceux du contrat initial), clés (Action, année, financeur)."""
-    lignes = lignes_en_vigueur(contrat, initial=initial)
-    return {(ligne.action, ligne.annee, ligne.financeur): ligne.montant for ligne in lignes.values()}
-
-
 def budget_verifier_regles(*, contrat) -> None:
-    erreurs = regles_budget(contrat=contrat, montants=montants_du_contrat(contrat))
+    erreurs = regles_budget(contrat=contrat, montants=montants_en_vigueur(contrat))
     if erreurs:
         raise ValidationError(erreurs)
 
@@ -138,12 +132,7 @@ def avenant_appliquer(
             raise ValidationError(f"L'action {action.numero} n'appartient pas à ce contrat.")
         contrat.verifier_annee(annee, champ=None)
         annees.add(annee)
-    futurs = montants_du_contrat(contrat)
-    par_cle = {(a.pk, an, f): (a, an, f) for (a, an, f) in futurs}
-    for (action, annee, financeur), montant in montants.items():
-        cle = par_cle.get((action.pk, annee, financeur), (action, annee, financeur))
-        futurs[cle] = montant
-    erreurs = regles_budget(contrat=contrat, montants=futurs, annees=annees)
+    erreurs = regles_budget(contrat=contrat, montants=montants_apres(contrat, montants), annees=annees)
     if erreurs:
         raise ValidationError(erreurs)
     avenant.save()

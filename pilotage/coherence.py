@@ -16,7 +16,7 @@ from commun.formats import euros
 from finances.enums import Financeur
 from finances.models import MontantAnnonce
 from finances.services import regles_budget
-from finances.tableaux import lignes_en_vigueur
+from finances.selectors import lignes_en_vigueur
 from indicateurs.models import Bilan, Indicateur
 
 ERREUR = "erreur"

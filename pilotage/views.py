@@ -12,7 +12,7 @@ from comptes.acces import contrat_requis, contrats_visibles
 from contrats.enums import TypeEcheance
 from contrats.models import Deliberation, Echeance
 from finances.models import LigneBudgetaire
-from finances.tableaux import changements_des_avenants, tableau_budgetaire
+from finances.selectors import changements_des_avenants, tableau_budgetaire
 from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
 from pilotage import coherence

@@ -9,7 +9,7 @@ from actions.models import Action
 from contrats.models import Contrat, Deliberation
 from finances.enums import Financeur
 from finances.models import LigneBudgetaire
-from finances.tableaux import tableau_budgetaire
+from finances.selectors import tableau_budgetaire
 from indicateurs.models import Bilan, Indicateur
 from indicateurs.tableaux import tableau_indicateurs
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE

@@ -22,7 +22,7 @@ from finances.enums import Financeur
 from finances.exports import classeur_budget
 from finances.models import Execution
 from finances.services import avenant_appliquer
-from finances.tableaux import tableau_budgetaire
+from finances.selectors import tableau_budgetaire
 from tests.conftest import CLS
 
 BUDGET_CLS = {  # action -> État (= DM) 2024, 2025, 2026, 2027

@@ -26,7 +26,7 @@ from finances.imports.modele import (
     classeur_modele,
 )
 from finances.models import Execution
-from finances.tableaux import lignes_en_vigueur
+from finances.selectors import lignes_en_vigueur
 from finances.views import CLE_SESSION
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Indicateur, Realisation, SuiviAnnuel
