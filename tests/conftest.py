@@ -33,3 +33,17 @@ def connecte(client):
         return client
 
     return _connecte
+
+
+@pytest.fixture
+def pdf_factice(monkeypatch):
+    """Remplace la seule mise en page WeasyPrint (qui ne lit pas la base) par des octets fixes : pour les tests de
+    droits et de requêtes, qui n'ont pas besoin d'un vrai PDF. Renvoie la liste des HTML reçus."""
+    recus = []
+
+    def html_vers_pdf(html_source, *, archivage=False):
+        recus.append((html_source, archivage))
+        return b"%PDF-1.7 factice " + str(len(recus)).encode()
+
+    monkeypatch.setattr("rapports.pdf.html_vers_pdf", html_vers_pdf)
+    return recus

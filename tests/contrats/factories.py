@@ -1,9 +1,11 @@
+import datetime
+
 import factory
 
 from comptes.enums import Role
 from comptes.models import Profil
-from contrats.enums import RoleSignataire, TypeContrat, TypeOrganisation
-from contrats.models import Axe, Contrat, Organisation, Signataire
+from contrats.enums import Organe, RoleSignataire, TypeContrat, TypeOrganisation
+from contrats.models import Axe, Contrat, Deliberation, Organisation, Signataire
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -50,6 +52,28 @@ class AxeFactory(factory.django.DjangoModelFactory):
     contrat = factory.SubFactory(ContratFactory)
     numero = factory.Sequence(lambda n: n + 1)
     intitule = factory.Sequence(lambda n: f"Axe {n}")
+
+
+class DeliberationFactory(factory.django.DjangoModelFactory):
+    """Une séance du conseil de la collectivité du contrat, au scrutin cohérent (41 membres, 33 présents,
+    6 procurations, 39 voix pour)."""
+
+    class Meta:
+        model = Deliberation
+
+    contrat = factory.SubFactory(ContratFactory)
+    organisation = factory.SelfAttribute("contrat.collectivite")
+    organe = Organe.CONSEIL
+    date = datetime.date(2024, 3, 28)
+    objet = factory.Sequence(lambda n: f"Délibération de test n°{n}")
+    membres = 41
+    membres_en_exercice = 41
+    presents = 33
+    procurations = 6
+    pour = 39
+    contre = 0
+    abstention = 0
+    ne_prend_pas_part = 0
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,6 @@ import html
 import re
 from io import BytesIO
 
-import pytest
 from pypdf import PdfReader
 
 
@@ -18,17 +17,3 @@ def texte_pdf(contenu: bytes) -> str:
 
 def texte_page(reponse) -> str:
     return normaliser(html.unescape(reponse.content.decode()))
-
-
-@pytest.fixture
-def pdf_factice(monkeypatch):
-    """Remplace la seule mise en page WeasyPrint (qui ne lit pas la base) par des octets fixes : pour les tests de
-    droits et de requêtes, qui n'ont pas besoin d'un vrai PDF. Renvoie la liste des HTML reçus."""
-    recus = []
-
-    def html_vers_pdf(html_source, *, archivage=False):
-        recus.append((html_source, archivage))
-        return b"%PDF-1.7 factice " + str(len(recus)).encode()
-
-    monkeypatch.setattr("rapports.pdf.html_vers_pdf", html_vers_pdf)
-    return recus

@@ -1,0 +1,524 @@
+"""Outils partagés des tests : le texte d'une page, les requêtes SQL comptées (et listées quand le compte n'est pas
+celui attendu), des contrats fictifs de la taille voulue, la saisie comme la grille la fait, les droits attendus.
+
+Un module de test n'importe jamais un autre module de test : ce qui sert à plusieurs vit ici."""
+
+import datetime
+import html
+import re
+import sys
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from actions.models import Action, Jalon
+from comptes.enums import Role
+from comptes.services import MOT_DE_PASSE_DEMO
+from contrats.enums import CategorieQuartier, RoleSignataire
+from contrats.models import InstanceGouvernance, PartenaireAssocie, Quartier, SousAxe, Visa
+from finances.enums import Financeur
+from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce
+from indicateurs.enums import Portee
+from indicateurs.models import Bilan, BilanChiffre, BilanRubrique, Cible, Indicateur, Realisation, RecitAction
+from indicateurs.services import CHAMPS_RECIT, Valeur, saisie_enregistrer, suivi_changer_statut, suivi_obtenir
+from pilotage.chargement import echeances_par_defaut_creer
+from rapports.enums import TypeRapport
+from tests.conftest import CLS
+from tests.contrats.factories import (
+    AxeFactory,
+    ContratFactory,
+    DeliberationFactory,
+    OrganisationFactory,
+    ProfilFactory,
+    UserFactory,
+)
+from tests.finances.factories import VersementFactory
+from tests.rapports.factories import DeliberationRapportFactory, VersionRapportFactory
+
+# --- Texte ---------------------------------------------------------------------------------------------------------
+
+
+def page(reponse) -> str:
+    """Le texte HTML de la réponse, entités décodées, espaces insécables et fines ramenées à des espaces."""
+    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
+
+
+# --- Requêtes SQL --------------------------------------------------------------------------------------------------
+
+RACINE = Path(settings.BASE_DIR).resolve()
+_EXCLUS = (str(RACINE / ".venv"), str(RACINE / "tests"))  # l'origine cherchée est dans le code du projet
+
+
+@dataclass
+class Requete:
+    sql: str
+    params: tuple
+    origine: str  # fichier:ligne (fonction) du projet qui l'a lancée, et le gabarit en cours de rendu
+
+    @property
+    def forme(self) -> str:
+        """La requête sans ses paramètres : deux requêtes de même forme répétées N fois trahissent une boucle."""
+        return _abreger(self.sql)
+
+    def lisible(self) -> str:
+        try:
+            texte = self.forme % tuple(_litteral(p) for p in self.params)
+        except (TypeError, ValueError):
+            texte = f"{self.forme}  -- paramètres {self.params!r}"
+        return texte
+
+
+def _litteral(valeur) -> str:
+    if valeur is None:
+        return "NULL"
+    if isinstance(valeur, bool | int | float | Decimal):
+        return str(valeur)
+    texte = str(valeur)
+    return "'" + (texte if len(texte) <= 60 else texte[:57] + "…").replace("'", "''") + "'"
+
+
+def _abreger(sql: str) -> str:
+    """`SELECT "t"."a", "t"."b", … FROM` → `SELECT "t"."a", … (12 colonnes) FROM` : la liste des colonnes (hors
+    sous-requêtes) est ce qui rend une requête Django illisible, et elle n'aide pas à trouver une boucle."""
+    if not sql.startswith("SELECT "):
+        return sql
+    profondeur, colonnes, debut = 0, 1, len("SELECT ")
+    for i in range(debut, len(sql)):
+        caractere = sql[i]
+        if caractere == "(":
+            profondeur += 1
+        elif caractere == ")":
+            profondeur -= 1
+        elif profondeur == 0 and caractere == ",":
+            colonnes += 1
+        elif profondeur == 0 and sql.startswith(" FROM ", i):
+            if colonnes <= 3:
+                return sql
+            premiere = sql[debut:i].split(",", 1)[0]
+            return f"SELECT {premiere}, … ({colonnes} colonnes){sql[i:]}"
+    return sql
+
+
+def _origine() -> str:
+    """La ligne du projet la plus proche de la base qui a lancé la requête, et le gabarit en cours de rendu."""
+    code = gabarit = None
+    cadre = sys._getframe(2)
+    while cadre is not None and (code is None or gabarit is None):
+        fichier = cadre.f_code.co_filename
+        if gabarit is None and fichier.endswith(("django/template/base.py", "django/template/defaulttags.py")):
+            noeud = cadre.f_locals.get("self")
+            origin, token = getattr(noeud, "origin", None), getattr(noeud, "token", None)
+            if origin is not None and token is not None and origin.name:
+                gabarit = f"{_relatif(origin.name)}:{token.lineno}"
+        if code is None and fichier.startswith(str(RACINE)) and not fichier.startswith(_EXCLUS):
+            code = f"{_relatif(fichier)}:{cadre.f_lineno} ({cadre.f_code.co_name})"
+        cadre = cadre.f_back
+    return (
+        ", ".join(filter(None, [code, f"gabarit {gabarit}" if gabarit else None]))
+        or "hors du code du projet (Django, bibliothèques)"
+    )
+
+
+def _relatif(chemin: str) -> str:
+    try:
+        return str(Path(chemin).resolve().relative_to(RACINE))
+    except ValueError:
+        return chemin
+
+
+class Requetes(list):
+    """Les requêtes SQL d'un bloc, dans l'ordre, chacune avec la ligne du projet qui l'a lancée."""
+
+    def rapport(self, titre: str = "") -> str:
+        lignes = [titre] if titre else []
+        largeur = len(str(len(self)))
+        for numero, requete in enumerate(self, 1):
+            lignes.append(f"{numero:>{largeur}}. {requete.lisible()}")
+            lignes.append(f"{' ' * largeur}   ← {requete.origine}")
+        repetees = [(n, forme) for forme, n in Counter(r.forme for r in self).most_common() if n > 1]
+        if repetees:
+            lignes.append("Requêtes de même forme répétées (une boucle ?) :")
+            lignes += [f"  {n} × {forme}" for n, forme in repetees]
+        return "\n".join(lignes)
+
+
+@contextmanager
+def requetes_capturees(connexion=connection):
+    """Toutes les requêtes SQL du bloc (sessions, points de sauvegarde compris), comme CaptureQueriesContext, plus
+    leur origine dans le code :
+
+        with requetes_capturees() as requetes:
+            client.get(url)
+        len(requetes), requetes.rapport()
+    """
+    requetes = Requetes()
+
+    def noter(execute, sql, params, many, context):
+        requetes.append(Requete(sql, tuple(params or ()) if not many else (), _origine()))
+        return execute(sql, params, many, context)
+
+    with connexion.execute_wrapper(noter):
+        yield requetes
+
+
+@contextmanager
+def requetes_exactes(attendu: int, connexion=connection):
+    """Échoue si le bloc ne lance pas exactement `attendu` requêtes SQL, en les listant toutes, numérotées, avec
+    la ligne de code et de gabarit qui a lancé chacune (à la manière de `assert_database_query_count` de Zulip) :
+
+        with requetes_exactes(3):
+            classeur_budget(contrat)
+    """
+    with requetes_capturees(connexion) as requetes:
+        yield requetes
+    if len(requetes) != attendu:
+        pytest.fail(requetes.rapport(f"{len(requetes)} requêtes SQL au lieu de {attendu} :"), pytrace=False)
+
+
+def requetes_get(client, url: str, *, statut: int = 200):
+    """(réponse, requêtes) d'un GET ; la réponse doit avoir le statut attendu (sans quoi le compte ne dit rien)."""
+    with requetes_capturees() as requetes:
+        reponse = client.get(url)
+    assert reponse.status_code == statut, (url, reponse.status_code)
+    return reponse, requetes
+
+
+def ecart_de_requetes(petit: Requetes, grand: Requetes) -> str:
+    """Les formes de requêtes plus nombreuses dans le grand jeu que dans le petit : la boucle à chercher."""
+    avant, apres = Counter(r.forme for r in petit), Counter(r.forme for r in grand)
+    lignes = []
+    for forme, n in apres.items():
+        if n != avant[forme]:
+            origines = sorted({r.origine for r in grand if r.forme == forme})
+            lignes.append(f"  {avant[forme]} → {n} × {forme}\n      ← " + "\n      ← ".join(origines))
+    for forme, n in avant.items():
+        if forme not in apres:
+            lignes.append(f"  {n} → 0 × {forme}")
+    return "\n".join(lignes)
+
+
+# --- Contrats fictifs ----------------------------------------------------------------------------------------------
+
+# Les comptes d'un contrat fictif, nommés comme les comptes de démonstration dont ils ont le rôle.
+ROLES_DES_COMPTES = {
+    "metropole": Role.AGENT_COLLECTIVITE,
+    "finances": Role.FINANCIER,
+    "secretariat": Role.SECRETARIAT,
+    "lecteur": Role.LECTEUR,
+    "ddets": Role.AGENT_ETAT,
+}
+
+
+def compte(contrat, nom: str):
+    """L'utilisateur `nom` (metropole, finances, secretariat, lecteur, ddets) partie au contrat fictif : de la
+    collectivité, ou de la préfecture signataire pour « ddets ». Créé au premier appel, le même ensuite."""
+    identifiant = f"{nom}-{contrat.slug}"
+    utilisateur = get_user_model().objects.filter(username=identifiant).first()
+    if utilisateur is not None:
+        return utilisateur
+    if nom == "ddets":
+        organisation = contrat.signataires.get(role=RoleSignataire.ETAT).organisation
+    else:
+        organisation = contrat.collectivite
+    profil = ProfilFactory(
+        user=UserFactory(username=identifiant), organisation=organisation, role=ROLES_DES_COMPTES[nom]
+    )
+    return profil.user
+
+
+def contrat_de_taille(nb_actions: int, *, complet: bool = False):
+    """(contrat, financier) : un CLS 2024-2027 fictif de `nb_actions` actions sur 4 axes, deux lignes budgétaires
+    (État, collectivité) par action et par année, un indicateur par action et ses quatre cibles.
+
+    `complet` y ajoute tout ce que les pages, exports et rapports montrent, en quantité proportionnelle au nombre
+    d'actions : sous-axes, jalons, interactions, un indicateur national aux cibles « nd » dont une fixée ensuite,
+    valeurs et récits 2024 et 2025 saisis par la collectivité (et corrigés), 2024 soumise puis validée par l'État,
+    budget 2024 corrigé, avenant sur 2025, exécution 2024-2025 (dont des sous-consommations justifiées ou non),
+    versements, montants annoncés, visas, quartiers, instances, partenaire associé, délibérations, bilan, échéances,
+    vote du projet de délibération à mi-parcours et versions figées.
+
+    Écrit en masse (bulk_create, avec l'historique de django-simple-history, auteurs et motifs compris) : quelques
+    dizaines de requêtes au lieu de milliers, pour qu'un contrat de 80 actions se construise en une seconde. Les
+    règles des services ne sont donc pas rejouées : les montants sont choisis pour les respecter."""
+    contrat = ContratFactory()
+    axes = [AxeFactory(contrat=contrat, numero=n) for n in range(1, 5)]
+    sous_axes = [SousAxe.objects.create(axe=a, intitule=f"Sous-axe de l'axe {a.numero}") for a in axes if complet]
+    actions = bulk_create_with_history(
+        [
+            Action(
+                contrat=contrat,
+                axe=axes[n % 4],
+                sous_axe=sous_axes[n % 4] if complet else None,
+                numero=str(n + 1),
+                ordre=Action.ordre_depuis_numero(str(n + 1)),
+                intitule=f"Action de test {n + 1}",
+            )
+            for n in range(nb_actions)
+        ],
+        Action,
+    )
+    bulk_create_with_history(
+        [
+            LigneBudgetaire(action=action, annee=annee, financeur=financeur, montant=Decimal("1000"))
+            for action in actions
+            for annee in contrat.annees
+            for financeur in (Financeur.ETAT, Financeur.COLLECTIVITE)
+        ],
+        LigneBudgetaire,
+    )
+    indicateurs = bulk_create_with_history(
+        [
+            Indicateur(action=action, libelle=f"Personnes accompagnées (action {action.numero})", unite="personnes",
+                       t0=Decimal("10"))
+            for action in actions
+        ],
+        Indicateur,
+    )  # fmt: skip
+    bulk_create_with_history(
+        [Cible(indicateur=i, annee=annee, valeur=Decimal("20")) for i in indicateurs for annee in contrat.annees],
+        Cible,
+    )
+    financier = compte(contrat, "finances")
+    if complet:
+        _completer(contrat, axes, actions, indicateurs)
+    return contrat, financier
+
+
+def _completer(contrat, axes, actions, indicateurs):
+    agent, etat, financier = compte(contrat, "metropole"), compte(contrat, "ddets"), compte(contrat, "finances")
+    secretariat = compte(contrat, "secretariat")
+
+    # Les fiches : interactions (chaque action cite la précédente), jalons, indicateur national aux cibles « nd ».
+    Action.interactions.through.objects.bulk_create(
+        [Action.interactions.through(from_action=a, to_action=b) for a, b in zip(actions[1:], actions, strict=False)]
+    )
+    Jalon.objects.bulk_create(
+        [Jalon(action=a, annee=annee, libelle=f"Jalon {annee} de l'action {a.numero}") for a in actions
+         for annee in (2024, 2025)]
+    )  # fmt: skip
+    nationaux = bulk_create_with_history(
+        [
+            Indicateur(action=a, ordre=1, portee=Portee.NATIONAL, libelle=f"Taux de sortie positive ({a.numero})",
+                       unite="%", t0=None)
+            for a in actions
+        ],
+        Indicateur,
+    )  # fmt: skip
+    cibles_nd = bulk_create_with_history(
+        [Cible(indicateur=i, annee=2024, valeur=Decimal("50")) for i in nationaux]
+        + [
+            Cible(indicateur=i, annee=annee, nd=True, nd_motif="Indicateur national en cours de définition")
+            for i in nationaux
+            for annee in (2025, 2026, 2027)
+        ],
+        Cible,
+    )
+    # La cible 2025 de chaque indicateur national, fixée par l'État au dialogue de gestion.
+    fixees = [c for c in cibles_nd if c.annee == 2025]
+    for cible in fixees:
+        cible.valeur, cible.nd, cible.nd_motif = Decimal("55"), False, ""
+    bulk_update_with_history(
+        fixees, Cible, ["valeur", "nd", "nd_motif"], default_user=etat,
+        default_change_reason="Dialogue de gestion : cible fixée",
+    )  # fmt: skip
+
+    # Valeurs et récits 2024 et 2025 saisis par la collectivité, puis les valeurs 2025 corrigées.
+    for annee in (2024, 2025):
+        suivi_obtenir(contrat=contrat, annee=annee)
+        realisations = bulk_create_with_history(
+            [
+                Realisation(indicateur=i, annee=annee, valeur=Decimal(12 + n % 20), commentaire="Saisi")
+                for n, i in enumerate(indicateurs + nationaux)
+            ],
+            Realisation,
+            default_user=agent,
+            default_change_reason=f"Saisie {annee}",
+        )
+        bulk_create_with_history(
+            [
+                RecitAction(
+                    action=a, annee=annee, **{c: f"{c} de l'action {a.numero} en {annee}" for c in CHAMPS_RECIT}
+                )
+                for a in actions
+            ],
+            RecitAction,
+            default_user=agent,
+            default_change_reason=f"Saisie {annee}",
+        )
+    for realisation in realisations:
+        realisation.valeur += 1
+    bulk_update_with_history(
+        realisations, Realisation, ["valeur"], default_user=agent, default_change_reason="Saisie 2025"
+    )
+    suivi = suivi_obtenir(contrat=contrat, annee=2024)
+    suivi = suivi_changer_statut(user=agent, suivi=suivi, version=suivi.version, transition="soumettre")
+    suivi_changer_statut(user=etat, suivi=suivi, version=suivi.version, transition="valider")
+
+    # Budget : 2024 de la collectivité corrigé par le financier ; avenant n°1 sur l'État 2025 ; montants annoncés
+    # par axe (2024 ferme, égal aux lignes de l'État ; la suite provisoire).
+    lignes = list(
+        LigneBudgetaire.objects.filter(action__contrat=contrat, annee=2024, financeur=Financeur.COLLECTIVITE)
+    )
+    for ligne in lignes:
+        ligne.montant = Decimal("1200")
+    bulk_update_with_history(lignes, LigneBudgetaire, ["montant"], default_user=financier)
+    signature = DeliberationFactory(contrat=contrat, objet="Approbation du contrat local des solidarités")
+    avenant = Avenant.objects.create(
+        contrat=contrat, numero=1, date=datetime.date(2025, 4, 15), objet="Crédits de l'État 2025",
+        deliberation=signature,
+    )  # fmt: skip
+    bulk_create_with_history(
+        [
+            LigneBudgetaire(action=a, annee=2025, financeur=Financeur.ETAT, montant=Decimal("900"), avenant=avenant)
+            for a in actions
+        ],
+        LigneBudgetaire,
+        default_user=financier,
+        default_change_reason="Avenant n°1",
+    )
+    MontantAnnonce.objects.bulk_create(
+        [
+            MontantAnnonce(
+                contrat=contrat, axe=axe, annee=annee, financeur=Financeur.ETAT, provisoire=annee > 2024,
+                montant=Decimal(1000 * sum(1 for a in actions if a.axe_id == axe.pk)), source="Art. 3",
+            )
+            for axe in axes
+            for annee in contrat.annees
+        ]
+    )  # fmt: skip
+
+    # Exécution 2024 et 2025 : une action sur trois sous-consommée, une sur six avec sa justification.
+    bulk_create_with_history(
+        [
+            Execution(
+                action=a, annee=annee, financeur=financeur,
+                engage=Decimal("700" if rang % 3 == 0 else "950"), realise=Decimal("500" if rang % 3 == 0 else "900"),
+                justification="Recrutement décalé" if rang % 6 == 0 else "",
+            )
+            for rang, a in enumerate(actions)
+            for annee in (2024, 2025)
+            for financeur in (Financeur.ETAT, Financeur.COLLECTIVITE)
+        ],
+        Execution,
+        default_user=financier,
+    )  # fmt: skip
+    for annee in (2024, 2025):
+        VersementFactory(contrat=contrat, annee=annee, montant=Decimal(900 * len(actions)), axe=axes[0])
+
+    # Le texte du contrat, sa gouvernance, son bilan 2024, ses échéances.
+    for ordre in (1, 2):
+        Visa.objects.create(contrat=contrat, ordre=ordre, texte=f"Vu le texte n°{ordre}")
+        Quartier.objects.create(
+            contrat=contrat, nom=f"Quartier {ordre}", commune="Ville", categorie=CategorieQuartier.PRIORITAIRE
+        )
+        InstanceGouvernance.objects.create(contrat=contrat, ordre=ordre, nom=f"Comité {ordre}", rythme="annuel")
+    PartenaireAssocie.objects.create(contrat=contrat, organisation=OrganisationFactory(type="association"))
+    bilan = Bilan.objects.create(
+        contrat=contrat,
+        annee=2024,
+        deliberation=DeliberationFactory(contrat=contrat, objet="Bilan 2024", date=datetime.date(2025, 3, 27)),
+        montant_etat=Decimal(1000 * len(actions)),
+        depenses_collectivite=Decimal(1200 * len(actions)),
+    )
+    rubriques = BilanRubrique.objects.bulk_create(
+        [BilanRubrique(bilan=bilan, ordre=n, action=a, intitule=a.intitule) for n, a in enumerate(actions)]
+    )
+    BilanChiffre.objects.bulk_create(
+        [BilanChiffre(rubrique=r, libelle="personnes accompagnées", valeur=Decimal(40 + r.ordre)) for r in rubriques]
+    )
+    echeances_par_defaut_creer(contrat=contrat)
+
+    # Rapports : le vote du projet de délibération à mi-parcours, deux versions figées dont une transmise.
+    DeliberationRapportFactory(
+        contrat=contrat,
+        type=TypeRapport.DELIBERATION_MI_PARCOURS,
+        annee=2024,
+        deliberation__objet="Rapport à mi-parcours",
+        deliberation__date=datetime.date(2026, 3, 26),
+    )
+    VersionRapportFactory(contrat=contrat, type=TypeRapport.MI_PARCOURS, annee=2024, auteur=secretariat)
+    VersionRapportFactory(
+        contrat=contrat,
+        type=TypeRapport.ANNUEL,
+        annee=2024,
+        auteur=secretariat,
+        transmise=True,
+        transmise_le=datetime.datetime(2025, 4, 2, 10, tzinfo=datetime.UTC),
+        transmise_par=secretariat,
+    )
+
+
+# --- Saisie comme la grille ----------------------------------------------------------------------------------------
+
+
+def indicateur(contrat, numero, rang=0) -> Indicateur:
+    """Le `rang`-ième indicateur de l'action `numero` du contrat."""
+    indicateurs = Indicateur.objects.filter(action__contrat=contrat, action__numero=numero).order_by("ordre", "pk")
+    return list(indicateurs)[rang]
+
+
+def saisir(contrat, annee, valeurs: dict, recits: dict, *, user=None):
+    """Valeurs {indicateur: (valeur, commentaire)} et récits {action: {champ: texte}} d'une année, saisis par le
+    service de la grille (par défaut sous le compte de démonstration « metropole »)."""
+    user = user or get_user_model().objects.get(username="metropole")
+    suivi = suivi_obtenir(contrat=contrat, annee=annee)
+    saisie_enregistrer(
+        user=user,
+        suivi=suivi,
+        version=suivi.version,
+        valeurs={i: Valeur(Decimal(v), commentaire) for i, (v, commentaire) in valeurs.items()},
+        recits={a: {c: textes.get(c, "") for c in CHAMPS_RECIT} for a, textes in recits.items()},
+    )
+
+
+# --- Droits (tableau du README) ------------------------------------------------------------------------------------
+
+ROLES = ["anonyme", "admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire"]
+CONNEXION = "connexion"  # redirection vers la page de connexion
+
+
+def attendu_lecture(role, slug):
+    if role == "anonyme":
+        return CONNEXION
+    if role == "autre-territoire" or (role == "lecteur" and slug != CLS):
+        return 404  # le lecteur (partenaire associé) ne voit que le CLS
+    return 200
+
+
+def attendu_ecriture(role, slug, autorises):
+    lecture = attendu_lecture(role, slug)
+    if lecture != 200:
+        return lecture
+    return "ok" if role in autorises else 403
+
+
+def client_pour(role):
+    """Un client connecté sous le compte de démonstration `role` (anonyme : non connecté)."""
+    client = Client()
+    if role != "anonyme":
+        assert client.login(username=role, password=MOT_DE_PASSE_DEMO)
+    return client
+
+
+def verifier(reponse, attendu, description):
+    code = reponse.status_code
+    assert code != 500, description
+    if attendu == CONNEXION:
+        assert code == 302 and reponse.url.startswith(reverse("login")), (description, code)
+    elif attendu == "connexion-admin":
+        assert code == 302 and reponse.url.startswith(reverse("admin:login")), (description, code)
+    elif attendu == "ok":
+        # Une écriture autorisée mais vide ou incomplète : réponse ou redirection, jamais un refus ni une erreur.
+        assert code in (200, 302), (description, code)
+    else:
+        assert code == attendu, (description, code, attendu)
