@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from actions.models import Action
 from finances.enums import Financeur
@@ -383,7 +384,8 @@ class ExecutionContrat:
 
     @property
     def annees_non_saisies(self) -> list[int]:
-        return [a for a in self.annees if not self.budget_total(a).saisi]
+        """Les années commencées (jusqu'à l'année en cours) dont aucune exécution n'est saisie."""
+        return [a for a in self.annees if a <= timezone.localdate().year and not self.budget_total(a).saisi]
 
     @property
     def manquantes(self) -> list[CelluleExecution]:
