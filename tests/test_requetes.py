@@ -1,0 +1,238 @@
+"""Le nombre de requêtes SQL de chaque page, export et rapport : épinglé, et le même pour un petit et un grand
+contrat (8 et 80 actions, avec indicateurs, cibles, valeurs, récits, budget, avenant, exécution, historique…) et pour
+1 et 12 contrats visibles (accueil, liste). Une requête de plus par action, par contrat ou par ligne d'historique
+fait échouer le test, qui montre alors les requêtes en trop et la ligne de code (et de gabarit) qui les lance.
+
+Chaque adresse est lue par un compte partie au contrat dont le rôle donne la page entière (collectivité, financier,
+secrétariat du conseil, État), et par l'administrateur (superutilisateur : il ne passe pas par les permissions
+objet). Les PDF sont mis en page par un WeasyPrint factice (la mise en page ne lit pas la base) ; un test vérifie
+sur un vrai PDF que le compte est le même. Chaque mesure est faite à froid (cache vidé)."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from comptes.enums import Role
+from contrats.models import Contrat
+from indicateurs.enums import Portee, StatutSuivi
+from indicateurs.models import Indicateur, SuiviAnnuel
+from pilotage.chargement import echeances_par_defaut_creer
+from rapports.enums import TypeRapport
+from rapports.models import VersionRapport
+from tests.actions.factories import ActionFactory
+from tests.contrats.factories import ContratFactory, OrganisationFactory, ProfilFactory
+from tests.finances.factories import LigneBudgetaireFactory
+from tests.outils import Requetes, compte, contrat_de_taille, ecart_de_requetes, page, requetes_get
+
+# Requêtes SQL de chaque adresse, par compte (session, utilisateur, profil et permissions compris), les mêmes pour
+# le petit et pour le grand jeu de données. Le seul endroit à mettre à jour quand une page change : un échec donne
+# la valeur mesurée et la ligne à recopier.
+REQUETES = {
+    # 1 et 12 contrats visibles
+    "accueil": {"metropole": 8, "ddets": 8, "admin": 7},
+    "pilotage:liste": {"metropole": 6, "ddets": 6, "admin": 6},
+    # 8 et 80 actions
+    "pilotage:contrat": {"metropole": 30, "admin": 29},
+    "pilotage:contrat?au=2025-06-30": {"finances": 30},
+    "pilotage:contrat?version=initiale": {"finances": 29},
+    "pilotage:coherence": {"metropole": 12, "admin": 12},
+    "pilotage:action": {"metropole": 12, "admin": 12},
+    "pilotage:historique": {"metropole": 11, "admin": 11},
+    "pilotage:historique_xlsx": {"metropole": 11, "admin": 9},
+    "indicateurs:grille": {"metropole": 12, "ddets": 12, "admin": 11},
+    "indicateurs:detail": {"metropole": 11, "admin": 10},
+    "indicateurs:xlsx": {"metropole": 13, "admin": 11},
+    "finances:budget_annee": {"finances": 8, "admin": 7},
+    "finances:avenant_creer": {"finances": 9, "admin": 8},
+    "finances:execution": {"finances": 11, "admin": 10},
+    "finances:budget_xlsx": {"finances": 8, "admin": 6},
+    "finances:execution_xlsx": {"finances": 10, "admin": 8},
+    "finances:import": {"finances": 6, "metropole": 6, "admin": 5},
+    "finances:modele": {"finances": 11, "admin": 8},
+    "rapports:liste": {"secretariat": 9, "admin": 8},
+    "rapports:apercu mi-parcours": {"secretariat": 21, "admin": 20},
+    "rapports:apercu annuel-2025": {"secretariat": 21, "admin": 20},
+    "rapports:apercu deliberation-mi-parcours": {"secretariat": 21, "admin": 20},
+    "rapports:apercu deliberation-annuel-2025": {"secretariat": 21, "admin": 20},
+    "rapports:pdf mi-parcours": {"secretariat": 21, "admin": 18},
+    "rapports:pdf annuel-2025": {"secretariat": 21, "admin": 18},
+    "rapports:pdf deliberation-mi-parcours": {"secretariat": 21, "admin": 18},
+    "rapports:pdf deliberation-annuel-2025": {"secretariat": 21, "admin": 18},
+    "rapports:version": {"secretariat": 7, "admin": 4},
+    "rapports:vote deliberation-mi-parcours": {"secretariat": 7, "admin": 6},
+}
+
+
+PETIT, GRAND = 8, 80  # actions du contrat
+UN, DOUZE = 1, 12  # contrats visibles
+ANNEE = 2025
+
+
+@dataclass
+class Jeu:
+    """Un jeu de données : le contrat dont on lit les pages, et les comptes (nom → utilisateur) qui les lisent."""
+
+    libelle: str
+    contrat: Contrat
+    comptes: dict = field(default_factory=dict)
+
+    def client(self, nom: str) -> Client:
+        client = Client()
+        if nom == "admin":
+            client.force_login(get_user_model().objects.get(username="admin"))
+        else:
+            client.force_login(self.comptes.get(nom) or compte(self.contrat, nom))
+        return client
+
+
+def territoire(nombre: int, departement: str) -> Jeu:
+    """`nombre` contrats d'une collectivité, dans un département à part : la collectivité (« metropole ») et le
+    service de l'État du département (« ddets ») voient ces contrats et eux seuls. Chacun a ses actions, son
+    budget, ses échéances et une année à chaque statut du circuit."""
+    collectivite = OrganisationFactory(departement=departement)
+    contrats = []
+    for n in range(1, nombre + 1):
+        contrat = ContratFactory(collectivite=collectivite, departement=departement, titre=f"Contrat témoin {n:02d}")
+        for numero in ("1", "2"):
+            LigneBudgetaireFactory(action=ActionFactory(contrat=contrat, numero=numero), annee=2024)
+        echeances_par_defaut_creer(contrat=contrat)
+        SuiviAnnuel.objects.create(contrat=contrat, annee=2024, statut=StatutSuivi.VALIDE)
+        SuiviAnnuel.objects.create(contrat=contrat, annee=2025, statut=StatutSuivi.SOUMIS)
+        SuiviAnnuel.objects.create(contrat=contrat, annee=2026, statut=StatutSuivi.A_CORRIGER, motif="À revoir")
+        contrats.append(contrat)
+    service_etat = OrganisationFactory(ddets=True, departement=departement)
+    comptes = {
+        "metropole": ProfilFactory(organisation=collectivite, role=Role.AGENT_COLLECTIVITE).user,
+        "ddets": ProfilFactory(organisation=service_etat, role=Role.AGENT_ETAT).user,
+    }
+    return Jeu(f"{nombre} contrat(s) visible(s)", contrats[0], comptes)
+
+
+@pytest.fixture(scope="module")
+def jeux(django_db_setup, django_db_blocker):
+    """Les jeux de données, construits une fois pour le module dans une transaction annulée à la fin ; chaque
+    test y lit dans sa propre transaction (un point de sauvegarde)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield {
+            "territoires": [territoire(UN, "97"), territoire(DOUZE, "98")],
+            "contrats": [
+                Jeu(f"{taille} actions", contrat_de_taille(taille, complet=True)[0]) for taille in (PETIT, GRAND)
+            ],
+        }
+        transaction.set_rollback(True)
+
+
+def adresse(cle: str, contrat: Contrat) -> str:
+    """L'adresse de `cle` : un nom d'URL, suivi d'une chaîne de requête (« ?au=… ») ou d'un document."""
+    nom, _, document = cle.partition(" ")
+    nom, _, requete = nom.partition("?")
+    if nom in ("accueil", "pilotage:liste"):
+        return reverse(nom)
+    if nom == "pilotage:action":
+        args = [contrat.slug, "1"]
+    elif nom in ("indicateurs:grille", "finances:budget_annee"):
+        args = [contrat.slug, ANNEE]
+    elif nom == "indicateurs:detail":  # l'indicateur national : cibles nd, une fixée, valeurs corrigées
+        args = [
+            contrat.slug,
+            Indicateur.objects.get(action__contrat=contrat, action__numero="1", portee=Portee.NATIONAL).pk,
+        ]
+    elif nom == "rapports:version":
+        args = [contrat.slug, VersionRapport.objects.get(contrat=contrat, type=TypeRapport.MI_PARCOURS).pk]
+    else:
+        args = [contrat.slug, document] if document else [contrat.slug]
+    return reverse(nom, args=args) + (f"?{requete}" if requete else "")
+
+
+def mesurer(cle: str, nom: str, jeu: Jeu):
+    """La réponse et les requêtes d'un GET à froid : le cache vidé, une page mise en cache compte ses requêtes."""
+    client = jeu.client(nom)
+    cache.clear()
+    return requetes_get(client, adresse(cle, jeu.contrat))
+
+
+def verifier(cle: str, nom: str, mesures: dict[str, Requetes]) -> None:
+    """Le même nombre de requêtes pour chaque jeu, égal à celui épinglé ; sinon, de quoi trouver pourquoi."""
+    attendu = REQUETES[cle][nom]
+    (petit_jeu, petit), (grand_jeu, grand) = mesures.items()
+    if len(petit) == len(grand) == attendu:
+        return
+    message = [f"{cle} ({nom}) : {attendu} requêtes épinglées ; mesurées : {len(petit)} ({petit_jeu}), "
+               f"{len(grand)} ({grand_jeu})."]  # fmt: skip
+    if len(petit) != len(grand):
+        message += [
+            f"Le nombre croît avec les données ; requêtes en plus ({grand_jeu}) :",
+            ecart_de_requetes(petit, grand),
+        ]
+    else:
+        message.append(f'Si le changement est voulu, dans REQUETES : "{cle}": {{… "{nom}": {len(petit)} …}}')
+    message.append(grand.rapport(f"Requêtes ({grand_jeu}) :"))
+    pytest.fail("\n".join(message), pytrace=False)
+
+
+def cas(*prefixes):
+    return [
+        pytest.param(cle, nom, id=f"{cle} ({nom})")
+        for cle, comptes in REQUETES.items()
+        if cle.startswith(prefixes)
+        for nom in comptes
+    ]
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("accueil", "pilotage:liste"))
+def test_accueil_et_liste(jeux, cle, nom):
+    mesures = {}
+    for jeu in jeux["territoires"]:
+        reponse, mesures[jeu.libelle] = mesurer(cle, nom, jeu)
+        texte = page(reponse)
+        titres = Contrat.objects.filter(collectivite=jeu.contrat.collectivite).values_list("titre", flat=True)
+        assert all(titre in texte for titre in titres), (cle, nom, jeu.libelle)  # tous les contrats, sur une page
+    verifier(cle, nom, mesures)
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("pilotage:contrat", "pilotage:co", "pilotage:action", "pilotage:hist"))
+def test_pages_du_contrat(jeux, cle, nom):
+    verifier(cle, nom, {jeu.libelle: mesurer(cle, nom, jeu)[1] for jeu in jeux["contrats"]})
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("indicateurs:", "finances:"))
+def test_indicateurs_et_finances(jeux, cle, nom):
+    verifier(cle, nom, {jeu.libelle: mesurer(cle, nom, jeu)[1] for jeu in jeux["contrats"]})
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("rapports:"))
+def test_rapports(jeux, pdf_factice, cle, nom):
+    verifier(cle, nom, {jeu.libelle: mesurer(cle, nom, jeu)[1] for jeu in jeux["contrats"]})
+
+
+def test_un_vrai_pdf_coute_les_memes_requetes(jeux):
+    """WeasyPrint ne lit pas la base : un PDF réellement mis en page coûte ce que coûte le PDF factice."""
+    cle = "rapports:pdf deliberation-annuel-2025"
+    reponse, requetes = mesurer(cle, "secretariat", jeux["contrats"][0])
+    assert reponse.content.startswith(b"%PDF-") and b"factice" not in reponse.content
+    assert len(requetes) == REQUETES[cle]["secretariat"], requetes.rapport()
+
+
+def test_chaque_adresse_lue_par_get_est_epinglee():
+    """Toute adresse nommée du projet qui répond à un GET figure au tableau : une page ajoutée sans son nombre de
+    requêtes fait échouer ce test (seules les adresses d'écriture, POST seulement, en sont exemptées)."""
+    noms = set()
+
+    def parcourir(motifs, espace=""):
+        for motif in motifs:
+            if hasattr(motif, "url_patterns"):
+                if motif.namespace != "admin":
+                    parcourir(motif.url_patterns, f"{motif.namespace}:" if motif.namespace else espace)
+            elif motif.name:
+                noms.add(espace + motif.name)
+
+    parcourir(get_resolver().url_patterns)
+    post_seulement = {"indicateurs:statut", "indicateurs:cible", "rapports:figer", "rapports:version_transmise"}
+    authentification = {"login", "logout"}
+    epinglees = {cle.partition(" ")[0].partition("?")[0] for cle in REQUETES}
+    assert noms - post_seulement - authentification == epinglees
