@@ -50,9 +50,13 @@ rules.add_perm("finances.modifier_budget", est_partie & a_role(Role.ADMINISTRATE
 # « pour transmission » et enregistrent le vote d'une délibération.
 rules.add_perm("rapports.voir", est_partie)
 rules.add_perm("rapports.transmettre", est_partie & a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT))
-rules.add_perm("finances.importer_execution", est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER))
+importer_execution = est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER)
+saisir_valeurs = est_partie & (est_administrateur | agent_collectivite)
+rules.add_perm("finances.importer_execution", importer_execution)
 # Saisie des valeurs et récits : la collectivité ; validation, renvoi et réouverture : l'État.
-rules.add_perm("indicateurs.saisir", est_partie & (est_administrateur | agent_collectivite))
+rules.add_perm("indicateurs.saisir", saisir_valeurs)
+# L'import Excel (modèle, envoi, confirmation) : qui peut importer au moins un type de données.
+rules.add_perm("finances.importer", importer_execution | saisir_valeurs)
 rules.add_perm("indicateurs.soumettre", est_partie & (est_administrateur | agent_collectivite))
 rules.add_perm("indicateurs.valider", est_partie & (est_administrateur | agent_etat))
 rules.add_perm("indicateurs.definir_cible", est_partie & (est_administrateur | agent_etat | agent_collectivite))

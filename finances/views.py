@@ -1,6 +1,7 @@
-"""Import Excel : modèle à télécharger, envoi → aperçu → confirmation. Les contrôles et écritures sont dans
-finances/imports.py ; la vue vérifie l'accès, appelle, rend. Entre l'aperçu et la confirmation, les lignes
-validées restent côté serveur, dans la session (avec l'empreinte SHA-256 du fichier)."""
+"""Vues des finances : budget d'une année, avenant, exécution et justifications, classeurs Excel, et import Excel
+(modèle, envoi → aperçu → confirmation ; contrôles dans finances/imports/, écritures dans finances/services.py).
+Entre l'aperçu et la confirmation, les lignes validées restent côté serveur, dans la session (avec l'empreinte
+SHA-256 du fichier)."""
 
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from commun.excel import reponse_xlsx
-from comptes.acces import annee_du_contrat, contrat_requis, contrat_visible
+from comptes.acces import annee_du_contrat, contrat_requis
 from comptes.rules import PERMISSIONS_IMPORT as PERMISSIONS
 from finances.enums import TypeImport
 from finances.exports import classeur_budget, classeur_execution
@@ -55,18 +56,14 @@ class ImportForm(forms.Form):
             self.fields["type"].initial = types[0]
 
 
-def modele(request, slug):
-    contrat = contrat_visible(request, slug)
-    if not types_autorises(request.user, contrat):
-        raise PermissionDenied(REFUS)
+@contrat_requis("finances.importer", refus=REFUS)
+def modele(request, contrat):
     return reponse_xlsx(classeur_modele(contrat), f"{contrat.slug}-modele-import.xlsx")
 
 
-def importer(request, slug):
-    contrat = contrat_visible(request, slug)
+@contrat_requis("finances.importer", refus=REFUS)
+def importer(request, contrat):
     types = types_autorises(request.user, contrat)
-    if not types:
-        raise PermissionDenied(REFUS)
     if request.method == "POST" and request.POST.get("etape") == "confirmer":
         return _confirmer(request, contrat)
 
