@@ -95,6 +95,20 @@ def retenir_en_vigueur(lignes) -> dict:
     return en_vigueur
 
 
+def budgets_en_vigueur(contrats) -> dict[int, Decimal]:
+    """Le budget total en vigueur aujourd'hui (contrat initial et avenants) de chaque contrat : une requête, quel
+    que soit le nombre de contrats."""
+    lignes = (
+        LigneBudgetaire.objects.filter(action__contrat__in=contrats)
+        .select_related("avenant", "action")
+        .only("annee", "financeur", "montant", "avenant__date", "avenant__numero", "action__contrat_id")
+    )
+    totaux = defaultdict(Decimal)
+    for ligne in retenir_en_vigueur(lignes).values():
+        totaux[ligne.action.contrat_id] += ligne.montant
+    return totaux
+
+
 def montants_en_vigueur(contrat, initial: bool = False) -> dict[tuple, Decimal]:
     """Les montants en vigueur (ou ceux du contrat initial), clés (Action, année, financeur)."""
     return {

@@ -15,8 +15,8 @@ from actions.models import Action
 from commun.formats import euros
 from finances.enums import Financeur
 from finances.models import MontantAnnonce
-from finances.services import regles_budget
 from finances.selectors import lignes_en_vigueur
+from finances.services import regles_budget
 from indicateurs.models import Bilan, Indicateur
 
 ERREUR = "erreur"

@@ -19,7 +19,7 @@ from pilotage import coherence
 from pilotage.exports import classeur_historique
 from pilotage.filters import ContratFilter
 from pilotage.historique import historique_contrat
-from pilotage.selectors import avec_totaux
+from pilotage.selectors import contrats_avec_totaux
 from pilotage.tables import ContratTable, HistoriqueTable
 
 
@@ -29,7 +29,10 @@ class ContratListView(SingleTableMixin, FilterView):
     template_name = "pilotage/liste.html"
 
     def get_queryset(self):
-        return avec_totaux(contrats_visibles(self.request.user).avec_collectivite())
+        return contrats_visibles(self.request.user).avec_collectivite()
+
+    def get_table_data(self):
+        return contrats_avec_totaux(super().get_table_data())
 
 
 def _date_demandee(request):
