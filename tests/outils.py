@@ -1,16 +1,21 @@
-"""Outils partagés des tests : le texte d'une page, les requêtes SQL comptées (et listées quand le compte n'est pas
-celui attendu), des contrats fictifs de la taille voulue, la saisie comme la grille la fait, les droits attendus.
+"""Outils partagés des tests : le texte d'une page ou d'un PDF, un classeur recalculé par LibreOffice, les requêtes
+SQL comptées (et listées quand le compte n'est pas celui attendu), des contrats fictifs de la taille voulue, la
+saisie comme la grille la fait, les droits attendus.
 
 Un module de test n'importe jamais un autre module de test : ce qui sert à plusieurs vit ici."""
 
 import datetime
 import html
 import re
+import shutil
+import subprocess
 import sys
+import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -19,6 +24,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.models import Action, Jalon
@@ -51,6 +58,39 @@ from tests.rapports.factories import DeliberationRapportFactory, VersionRapportF
 def page(reponse) -> str:
     """Le texte HTML de la réponse, entités décodées, espaces insécables et fines ramenées à des espaces."""
     return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
+
+
+def normaliser(texte: str) -> str:
+    """Espaces insécables et fines (les montants à la française), retours à la ligne : une espace ordinaire."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", texte).strip()
+
+
+def texte_page(reponse) -> str:
+    """Le texte HTML de la réponse, entités décodées, tous les blancs ramenés à une espace."""
+    return normaliser(html.unescape(reponse.content.decode()))
+
+
+def texte_pdf(contenu: bytes) -> str:
+    """Le texte d'un PDF, lu par pypdf, page après page, blancs normalisés."""
+    lecteur = PdfReader(BytesIO(contenu))
+    return normaliser(" ".join(p.extract_text() for p in lecteur.pages))
+
+
+def recalculer(contenu: bytes, dossier: Path):
+    """Ouvre le classeur avec LibreOffice, qui recalcule toutes les formules, et relit les valeurs obtenues."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice est requis : lancez `make libreoffice` (fait par `make test`).")
+    source = dossier / "source.xlsx"
+    source.write_bytes(contenu)
+    sortie = dossier / "recalcule"
+    profil = dossier / f"profil-{uuid.uuid4().hex}"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profil}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(sortie), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return load_workbook(sortie / "source.xlsx", data_only=True)
 
 
 # --- Requêtes SQL --------------------------------------------------------------------------------------------------

@@ -2,32 +2,13 @@
 des droits du README. Jamais 200 là où le tableau dit non, jamais 500."""
 
 import pytest
-from django.test import Client
 from django.urls import get_resolver, reverse
 
-from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.models import Contrat
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
+from tests.outils import CONNEXION, ROLES, attendu_ecriture, attendu_lecture, client_pour, verifier
 
-ROLES = ["anonyme", "admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire"]
-PARTIES = {"admin", "ddets", "metropole", "finances", "secretariat", "lecteur"}
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
-CONNEXION = "connexion"  # redirection vers la page de connexion
-
-
-def attendu_lecture(role, slug):
-    if role == "anonyme":
-        return CONNEXION
-    if role == "autre-territoire" or (role == "lecteur" and slug != CLS):
-        return 404  # le lecteur (partenaire associé) ne voit que le CLS
-    return 200
-
-
-def attendu_ecriture(role, slug, autorises):
-    lecture = attendu_lecture(role, slug)
-    if lecture != 200:
-        return lecture
-    return "ok" if role in autorises else 403
 
 
 def cas():
@@ -91,27 +72,6 @@ def cas():
     yield "login", "get", lambda r, s: 200, []
     yield "logout", "post", lambda r, s: 302, []
     yield "admin:index", "get", lambda r, s: 200 if r == "admin" else "connexion-admin", []
-
-
-def client_pour(role):
-    client = Client()
-    if role != "anonyme":
-        assert client.login(username=role, password=MOT_DE_PASSE_DEMO)
-    return client
-
-
-def verifier(reponse, attendu, description):
-    code = reponse.status_code
-    assert code != 500, description
-    if attendu == CONNEXION:
-        assert code == 302 and reponse.url.startswith(reverse("login")), (description, code)
-    elif attendu == "connexion-admin":
-        assert code == 302 and reponse.url.startswith(reverse("admin:login")), (description, code)
-    elif attendu == "ok":
-        # Une écriture autorisée mais vide ou incomplète : réponse ou redirection, jamais un refus ni une erreur.
-        assert code in (200, 302), (description, code)
-    else:
-        assert code == attendu, (description, code, attendu)
 
 
 @pytest.mark.parametrize("role", ROLES)

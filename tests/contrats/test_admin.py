@@ -1,8 +1,5 @@
 """L'administration : chaque modèle est administrable, et une saisie fautive y est refusée sans rien écrire."""
 
-import html
-import re
-
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -11,10 +8,7 @@ from actions.models import Action
 from contrats.models import Contrat
 from finances.models import LigneBudgetaire
 from tests.conftest import CLS
-
-
-def page(reponse):
-    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
+from tests.outils import page
 
 
 def formulaire_action(action):

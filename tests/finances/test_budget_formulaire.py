@@ -1,8 +1,5 @@
 """La saisie du budget d'une année dans le navigateur : entrées françaises, refus clairs, rien d'écrit sur erreur."""
 
-import html
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -10,6 +7,7 @@ from actions.models import Action
 from contrats.models import Contrat
 from finances.models import LigneBudgetaire
 from tests.conftest import CLS
+from tests.outils import page
 
 
 def donnees_actuelles(contrat, annee):
@@ -27,10 +25,6 @@ def etat_du_budget(contrat):
             "action_id", "annee", "financeur", "montant"
         )
     )
-
-
-def page(reponse):
-    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
 
 
 @pytest.fixture

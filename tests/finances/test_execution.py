@@ -1,8 +1,6 @@
 """Page d'exécution : taux, sous-consommations à justifier, versements comparés aux montants dus."""
 
 import datetime
-import html
-import re
 from decimal import Decimal
 
 import pytest
@@ -12,10 +10,7 @@ from actions.models import Action
 from contrats.models import Contrat
 from finances.models import Execution, Versement
 from tests.conftest import CLS
-
-
-def page(reponse) -> str:
-    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
+from tests.outils import page
 
 
 @pytest.fixture

@@ -2,17 +2,10 @@
 
 import datetime
 import html
-import re
-import shutil
-import subprocess
-import uuid
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -21,32 +14,16 @@ from contrats.models import Contrat
 from finances.enums import Financeur
 from finances.exports import classeur_budget
 from finances.models import Execution
-from finances.services import avenant_appliquer
 from finances.selectors import tableau_budgetaire
+from finances.services import avenant_appliquer
 from tests.conftest import CLS
+from tests.outils import contrat_de_taille, page, recalculer, requetes_exactes
 
 BUDGET_CLS = {  # action -> État (= DM) 2024, 2025, 2026, 2027
     "1": (65000, 65000, 65000, 65000), "2": (20000, 20000, 20000, 20000), "3": (25000, 25000, 25000, 25000),
     "4": (20000, 20000, 20000, 20000), "5": (47500, 60000, 60000, 60000), "6": (100000, 100000, 100000, 100000),
     "7": (25000, 25000, 25000, 25000), "8": (30000, 35000, 35000, 35000),
 }  # fmt: skip
-
-
-def recalculer(contenu: bytes, dossier: Path):
-    """Ouvre le classeur avec LibreOffice, qui recalcule toutes les formules, et relit les valeurs obtenues."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.fail("LibreOffice est requis : lancez `make libreoffice` (fait par `make test`).")
-    source = dossier / "source.xlsx"
-    source.write_bytes(contenu)
-    sortie = dossier / "recalcule"
-    profil = dossier / f"profil-{uuid.uuid4().hex}"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profil}", "--headless", "--norestore",
-         "--convert-to", "xlsx", "--outdir", str(sortie), str(source)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    return load_workbook(sortie / "source.xlsx", data_only=True)
 
 
 def lignes_par_libelle(feuille):
@@ -111,9 +88,9 @@ def test_avenant_change_les_montants_en_vigueur_et_garde_l_initial(cls, django_u
     assert tableau_budgetaire(cls, date=datetime.date(2025, 4, 14)).total.annees[2025].etat == 350000
 
     client = connecte("finances")
-    page = re.sub(r"[\u00a0\u202f]", " ", html.unescape(client.get(cls.get_absolute_url()).content.decode()))
-    assert "Avenant n°1 du 15/04/2025" in page and "Action 6, 2025, État : 100 000 € → 90 000 €" in page
-    assert "340 000 €" in page
+    contenu = page(client.get(cls.get_absolute_url()))
+    assert "Avenant n°1 du 15/04/2025" in contenu and "Action 6, 2025, État : 100 000 € → 90 000 €" in contenu
+    assert "340 000 €" in contenu
 
     budget = recalculer(client.get(reverse("finances:budget_xlsx", args=[CLS])).content, tmp_path).active
     lignes = lignes_par_libelle(budget)
@@ -177,16 +154,13 @@ def test_execution_sous_consommation_et_textes_jamais_formules(cls, connecte):
     assert ligne[8].value == "=1+1 montée en charge" and ligne[8].data_type == "s" and ligne[8].quotePrefix
 
 
-def test_exports_en_nombre_de_requetes_fixe(cls):
-    from tests.contrats.test_pages import _contrat_de_taille
-
-    nombres = []
+def test_classeur_budget_en_nombre_de_requetes_fixe():
+    """Le classeur seul (commande exporter, un contrat après l'autre) ; la page budget.xlsx est épinglée avec les
+    autres dans tests/test_requetes.py."""
     for taille in (8, 80):
-        contrat, _ = _contrat_de_taille(taille)
-        with CaptureQueriesContext(connection) as requetes:
+        contrat, _ = contrat_de_taille(taille)
+        with requetes_exactes(3):
             classeur_budget(contrat)
-        nombres.append(len(requetes))
-    assert nombres == [3, 3]
 
 
 @pytest.mark.parametrize("nom", ["finances:budget_xlsx", "finances:execution_xlsx", "indicateurs:xlsx"])

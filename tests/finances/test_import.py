@@ -1,7 +1,6 @@
 """Import Excel de l'exécution et des indicateurs : modèle, aperçu, confirmation tout ou rien, refus clairs en
 français de chaque fichier fautif du corpus, droits, commande de gestion, nombre de requêtes."""
 
-import html
 import re
 from decimal import Decimal
 from io import BytesIO, StringIO
@@ -44,12 +43,9 @@ from tests.finances.corpus import (
     remplir,
 )
 from tests.indicateurs.factories import IndicateurFactory
+from tests.outils import page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def page(reponse) -> str:
-    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
 
 
 def sans_balises(reponse) -> str:

@@ -17,9 +17,7 @@ from finances.models import Execution, LigneBudgetaire
 from finances.selectors import execution_du_contrat
 from rapports.selectors import graphiques_contrat_donnees
 from tests.conftest import CLS
-from tests.finances.test_exports import recalculer
-from tests.outils import page
-from tests.rapports.conftest import texte_pdf
+from tests.outils import page, recalculer, texte_pdf
 
 # (action, année, financeur) : (engagé, réalisé) ; montants en vigueur du CLS en 2024 : action 1 État 65 000 €,
 # action 6 État 100 000 €, action 2 « autres partenaires » 10 000 € (ligne ajoutée au scénario).

@@ -1,7 +1,5 @@
 """Saisie annuelle des indicateurs : grille, circuit de validation, verrou, historique, conflit d'édition."""
 
-import html
-import re
 from io import BytesIO
 
 import pytest
@@ -11,19 +9,12 @@ from openpyxl import load_workbook
 from contrats.models import Contrat
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
 from tests.conftest import CLS
-
-
-def page(reponse) -> str:
-    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
+from tests.outils import indicateur, page
 
 
 @pytest.fixture
 def cls():
     return Contrat.objects.get(slug=CLS)
-
-
-def indicateur(cls, numero, rang=0) -> Indicateur:
-    return list(Indicateur.objects.filter(action__contrat=cls, action__numero=numero).order_by("ordre"))[rang]
 
 
 def formulaire(client, annee, **saisies):
@@ -235,23 +226,3 @@ def test_export_excel_de_l_historique(connecte, cls):
     assert formule.data_type == "s" and formule.quotePrefix
     assert feuille.freeze_panes == "A6"
     assert connecte("autre-territoire").get(reverse("pilotage:historique_xlsx", args=[CLS])).status_code == 404
-
-
-def test_grille_en_nombre_de_requetes_fixe_8_ou_80_actions(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from comptes.enums import Role
-    from tests.contrats.factories import ProfilFactory
-    from tests.contrats.test_pages import _contrat_de_taille
-
-    nombres = []
-    for taille in (8, 80):
-        contrat, _ = _contrat_de_taille(taille)
-        agent = ProfilFactory(organisation=contrat.collectivite, role=Role.AGENT_COLLECTIVITE).user
-        client.force_login(agent)
-        with CaptureQueriesContext(connection) as requetes:
-            reponse = client.get(reverse("indicateurs:grille", args=[contrat.slug, 2025]))
-        assert reponse.status_code == 200 and "Enregistrer la saisie 2025" in page(reponse)
-        nombres.append(len(requetes))
-    assert nombres == [12, 12]

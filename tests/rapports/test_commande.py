@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.conftest import CLS
-from tests.rapports.conftest import texte_pdf
+from tests.outils import texte_pdf
 
 
 def test_generer_le_projet_de_deliberation_annuel(tmp_path):

@@ -8,15 +8,8 @@ from django.urls import get_resolver, reverse
 from contrats.models import Contrat
 from rapports.cles import cles_du_contrat
 from rapports.models import DeliberationRapport, VersionRapport
-from tests.comptes.test_permissions import (
-    CONNEXION,
-    ROLES,
-    attendu_ecriture,
-    attendu_lecture,
-    client_pour,
-    verifier,
-)
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
+from tests.outils import CONNEXION, ROLES, attendu_ecriture, attendu_lecture, client_pour, verifier
 
 TRANSMETTENT = {"admin", "secretariat"}
 lecture = attendu_lecture

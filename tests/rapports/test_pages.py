@@ -1,17 +1,11 @@
-"""Les pages HTML des rapports : aperçus, liste des documents et des versions, formulaire de vote ; et leur nombre
-de requêtes, identique pour un contrat de 8 et de 20 actions."""
+"""Les pages HTML des rapports : aperçus, liste des documents et des versions, formulaire de vote (leur nombre de
+requêtes est épinglé avec les autres dans tests/test_requetes.py)."""
 
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
-from comptes.enums import Role
 from tests.conftest import CLS
-from tests.contrats.factories import ProfilFactory
-from tests.contrats.test_pages import _contrat_de_taille
-from tests.rapports.conftest import texte_page
+from tests.outils import contrat_de_taille, ecart_de_requetes, requetes_capturees, texte_page
 
 
 def test_apercu_du_rapport_a_mi_parcours(connecte):
@@ -45,38 +39,15 @@ def test_liste_des_documents(connecte):
     )
 
 
-REQUETES = {
-    ("rapports:liste", ""): 8,
-    ("rapports:apercu", "mi-parcours"): 21,
-    ("rapports:apercu", "deliberation-annuel-2025"): 21,
-    ("rapports:vote", "deliberation-mi-parcours"): 7,
-}
-
-
-@pytest.mark.parametrize(("vue", "document"), list(REQUETES))
-def test_nombre_de_requetes_fixe_8_ou_20_actions(client, vue, document):
-    nombres = []
+def test_page_du_contrat_lit_les_valeurs_une_fois_pour_les_graphiques(client):
+    """Les graphiques de la page du contrat lisent les valeurs saisies en une requête, quelle que soit sa taille (le
+    total de la page est épinglé avec les autres dans tests/test_requetes.py)."""
+    mesures = []
     for taille in (8, 20):
-        contrat, _ = _contrat_de_taille(taille)
-        user = ProfilFactory(organisation=contrat.collectivite, role=Role.SECRETARIAT).user
+        contrat, user = contrat_de_taille(taille)
         client.force_login(user)
-        args = [contrat.slug, document] if document else [contrat.slug]
-        with CaptureQueriesContext(connection) as requetes:
-            reponse = client.get(reverse(vue, args=args))
-        assert reponse.status_code == 200 and b"VARIABLE_INCONNUE" not in reponse.content
-        nombres.append(len(requetes))
-    assert nombres == [REQUETES[(vue, document)]] * 2
-
-
-def test_page_du_contrat_en_nombre_de_requetes_fixe_avec_les_graphiques(client):
-    """Le gabarit des graphiques ajoute cinq requêtes à la page du contrat, quelle que soit sa taille
-    (le total est épinglé dans tests/contrats/test_pages.py)."""
-    from tests.contrats.test_pages import REQUETES as REQUETES_CONTRAT
-
-    for taille in (8, 20):
-        contrat, user = _contrat_de_taille(taille)
-        client.force_login(user)
-        with CaptureQueriesContext(connection) as requetes:
+        with requetes_capturees() as requetes:
             assert client.get(reverse("pilotage:contrat", args=[contrat.slug])).status_code == 200
-        assert len(requetes) == REQUETES_CONTRAT["pilotage:contrat"]
-        assert sum("indicateurs_realisation" in q["sql"] for q in requetes.captured_queries) == 1
+        assert sum("indicateurs_realisation" in r.sql for r in requetes) == 1, requetes.rapport()
+        mesures.append(requetes)
+    assert len(mesures[0]) == len(mesures[1]), ecart_de_requetes(*mesures)

@@ -1,13 +1,9 @@
 """Le rapport à mi-parcours, le rapport annuel et le projet de délibération, lus dans le PDF produit (pypdf)."""
 
 import re
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,11 +11,9 @@ from actions.models import Action
 from commun.formats import nombre
 from contrats.models import Contrat
 from indicateurs.models import Indicateur
-from indicateurs.services import CHAMPS_RECIT, Valeur, saisie_enregistrer, suivi_obtenir
 from rapports.pdf import BASE_URL, FetcherStatiques, RessourceRefusee
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
-from tests.contrats.test_pages import _contrat_de_taille
-from tests.rapports.conftest import normaliser, texte_pdf
+from tests.outils import indicateur, normaliser, saisir, texte_pdf
 
 RECIT_2024 = "458 jeunes accompagnés par l'équipe de prévention spécialisée renforcée en 2024."
 IMPACT_2024 = "Des retours en formation pour une vingtaine de jeunes décrocheurs."
@@ -29,22 +23,6 @@ RECIT_2025 = "Trois cycles de remobilisation ont réuni 212 participations en 20
 @pytest.fixture
 def cls():
     return Contrat.objects.get(slug=CLS)
-
-
-def indicateur(cls, numero, rang=0) -> Indicateur:
-    return list(Indicateur.objects.filter(action__contrat=cls, action__numero=numero).order_by("ordre", "pk"))[rang]
-
-
-def saisir(cls, annee, valeurs: dict, recits: dict):
-    user = get_user_model().objects.get(username="metropole")
-    suivi = suivi_obtenir(contrat=cls, annee=annee)
-    saisie_enregistrer(
-        user=user,
-        suivi=suivi,
-        version=suivi.version,
-        valeurs={i: Valeur(Decimal(v), commentaire) for i, (v, commentaire) in valeurs.items()},
-        recits={a: {c: textes.get(c, "") for c in CHAMPS_RECIT} for a, textes in recits.items()},
-    )
 
 
 @pytest.fixture
@@ -197,21 +175,3 @@ def test_url_fetcher_ne_sert_que_les_fichiers_statiques():
     ):
         with pytest.raises(RessourceRefusee):
             fetcher.fetch(adresse)
-
-
-# Requêtes SQL d'un PDF (session, utilisateur, profil et permission compris), identiques quelle que soit la taille.
-REQUETES_PDF = {"mi-parcours": 21, "annuel-2025": 21, "deliberation-mi-parcours": 21}
-
-
-@pytest.mark.parametrize("document", list(REQUETES_PDF))
-def test_nombre_de_requetes_fixe_8_ou_20_actions(client, pdf_factice, document):
-    nombres = []
-    for taille in (8, 20):
-        contrat, user = _contrat_de_taille(taille)
-        client.force_login(user)
-        with CaptureQueriesContext(connection) as requetes:
-            assert client.get(reverse("rapports:pdf", args=[contrat.slug, document])).status_code == 200
-        nombres.append(len(requetes))
-    assert nombres == [REQUETES_PDF[document]] * 2
-    html = pdf_factice[-1][0]
-    assert "Action de test" in html or "EXTRAIT DU REGISTRE" in html

@@ -12,8 +12,7 @@ from contrats.models import Contrat, Echeance
 from rapports.enums import TypeRapport
 from rapports.models import VersionRapport
 from tests.conftest import CLS
-from tests.rapports.conftest import texte_page, texte_pdf
-from tests.rapports.test_rapport_pdf import indicateur, saisir
+from tests.outils import indicateur, saisir, texte_page, texte_pdf
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 from contrats.models import Contrat, Deliberation
 from rapports.models import DeliberationRapport
 from tests.conftest import CLS
-from tests.rapports.conftest import normaliser, texte_page, texte_pdf
+from tests.outils import normaliser, texte_page, texte_pdf
 
 # Le Bureau métropolitain du 12 septembre 2024 (registre des délibérations) : 41 membres en exercice, 33 présents,
 # 6 procurations, 39 voix pour.
