@@ -55,9 +55,7 @@ def annee_du_contrat(contrat: Contrat, annee: int) -> int:
     return annee
 
 
-def contrat_requis(
-    permission: str | None = None, *, refus: str = "Vous n'avez pas accès à cette page.", existe=None
-):
+def contrat_requis(permission: str | None = None, *, refus: str = "Vous n'avez pas accès à cette page.", existe=None):
     """Décorateur des vues d'un contrat : remplace le `slug` de l'adresse par le contrat visible (404 sinon) et,
     si une permission est donnée, la vérifie sur ce contrat (403 sinon, avec le message `refus`).
 
