@@ -1,7 +1,7 @@
 from django import forms
 
 from commun.forms import NombreField
-from indicateurs.enums import SourceCible
+from indicateurs.enums import SourceCible, TransitionSuivi
 from indicateurs.services import CHAMPS_RECIT, Valeur
 
 LIBELLES_RECIT = {
@@ -97,7 +97,7 @@ class GrilleSaisieForm(forms.Form):
 
 class StatutForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    transition = forms.ChoiceField(choices=[(t, t) for t in ("soumettre", "valider", "renvoyer", "rouvrir")])
+    transition = forms.ChoiceField(choices=TransitionSuivi.choices)
     motif = forms.CharField(
         required=False,
         max_length=2000,

@@ -13,6 +13,7 @@ from indicateurs.exports import classeur_indicateurs
 from indicateurs.forms import LIBELLES_RECIT, CibleForm, GrilleSaisieForm, StatutForm
 from indicateurs.historique import historique_indicateur
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
+from indicateurs.selectors import Mesure
 from indicateurs.services import (
     CHAMPS_RECIT,
     ConflitEdition,
@@ -213,7 +214,7 @@ def indicateur_detail(request, contrat, pk):
         {
             "contrat": contrat,
             "indicateur": indicateur,
-            "annees": [(a, cibles.get(a), realisations.get(a)) for a in contrat.annees],
+            "mesures": [Mesure(a, cibles.get(a), realisations.get(a)) for a in contrat.annees],
             "historique": historique_indicateur(indicateur),
             "peut_definir_cible": request.user.has_perm("indicateurs.definir_cible", contrat),
             "cible_form": CibleForm(),
