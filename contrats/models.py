@@ -63,6 +63,9 @@ class Contrat(models.Model):
         help_text="En dessous de ce taux d'exécution, une action est signalée.",
     )
     organisations = models.ManyToManyField(Organisation, through="Signataire", related_name="contrats")
+    # Incrémentée à chaque modification d'une donnée du contrat (contrats/versions.py) : les caches des pages, des
+    # graphiques et des documents s'indexent dessus (commun/cache.py).
+    version_donnees = models.PositiveIntegerField("version des données", default=0, editable=False)
 
     history = HistoricalRecords()
     objects = ContratQuerySet.as_manager()

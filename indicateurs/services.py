@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from contrats.versions import contrat_modifie
 from indicateurs.enums import SourceCible
 from indicateurs.models import Cible, Realisation, RecitAction, SuiviAnnuel
 
@@ -54,6 +55,7 @@ def _prendre_la_main(*, suivi: SuiviAnnuel, version: int, user, statuts=None, **
     mis_a_jour = en_base.update(version=F("version") + 1, modifie_par=user, modifie_le=maintenant, **champs)
     if not mis_a_jour:
         raise ConflitEdition(SuiviAnnuel.objects.select_related("modifie_par", "statut_par").get(pk=suivi.pk))
+    contrat_modifie(suivi.contrat_id)  # update() n'envoie aucun signal : la version des données change ici
     suivi.refresh_from_db()
     return suivi
 

@@ -10,3 +10,10 @@ class RapportsConfig(AppConfig):
     def ready(self):
         # WeasyPrint annonce chaque étape de chaque PDF au niveau INFO (dès son import) : du bruit dans les journaux.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+        # Figer, transmettre un rapport ou voter une délibération change la version des données du contrat.
+        from contrats.versions import suivre
+        from rapports.models import DeliberationRapport, VersionRapport
+
+        suivre(VersionRapport, "contrat")
+        suivre(DeliberationRapport, "contrat")
