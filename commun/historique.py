@@ -66,3 +66,14 @@ def changements(historiques, champs: dict, objet, formater=None) -> list[Changem
 
 def recents_d_abord(changements: list[Changement]) -> list[Changement]:
     return sorted(changements, key=lambda c: c.date, reverse=True)
+
+
+def enregistrer(objet, *, user, motif: str = ""):
+    """Vérifie (full_clean) et enregistre un objet suivi par django-simple-history, avec son auteur et le motif du
+    changement : la seule manière dont les services écrivent un objet historisé."""
+    objet._history_user = user
+    if motif:
+        objet._change_reason = motif
+    objet.full_clean()
+    objet.save()
+    return objet

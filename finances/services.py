@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commun.formats import euros
+from commun.historique import enregistrer
 from contrats.enums import TypeContrat
 from finances.enums import Financeur, TypeImport
 from finances.imports.etat import etat_execution, etat_indicateurs
@@ -107,10 +108,7 @@ def budget_annee_enregistrer(*, user, contrat, annee: int, montants: Montants) -
         elif ligne.montant == montant:
             continue
         ligne.montant = montant
-        ligne._history_user = user
-        ligne.full_clean()
-        ligne.save()
-        enregistrees.append(ligne)
+        enregistrees.append(enregistrer(ligne, user=user))
     return enregistrees
 
 
@@ -138,10 +136,7 @@ def avenant_appliquer(
     avenant.save()
     for (action, annee, financeur), montant in montants.items():
         ligne = LigneBudgetaire(action=action, annee=annee, financeur=financeur, montant=montant, avenant=avenant)
-        ligne._history_user = user
-        ligne._change_reason = f"Avenant n°{numero}"
-        ligne.full_clean()
-        ligne.save()
+        enregistrer(ligne, user=user, motif=f"Avenant n°{numero}")
     return avenant
 
 
@@ -152,11 +147,7 @@ def execution_justifier(*, user, execution, justification: str):
     if len(justification) > 2000:
         raise ValidationError("La justification est limitée à 2 000 caractères.")
     execution.justification = justification
-    execution._history_user = user
-    execution._change_reason = "Justification de sous-consommation"
-    execution.full_clean()
-    execution.save()
-    return execution
+    return enregistrer(execution, user=user, motif="Justification de sous-consommation")
 
 
 @transaction.atomic
@@ -183,10 +174,7 @@ def execution_importer(*, user, contrat, lignes: list[LigneExecution]) -> int:
         execution.engage = ligne.engage
         execution.realise = ligne.realise
         execution.justification = ligne.justification
-        execution._history_user = user
-        execution._change_reason = "Import Excel"
-        execution.full_clean()
-        execution.save()
+        enregistrer(execution, user=user, motif="Import Excel")
         etat.executions[(action.pk, ligne.annee, ligne.financeur)] = execution
         ecrites += 1
     return ecrites

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commun.historique import enregistrer
 from contrats.enums import TypeEcheance
 from contrats.models import Deliberation, Echeance
 from rapports.cles import CleRapport
@@ -66,10 +67,7 @@ def version_transmettre(*, user, version: VersionRapport) -> VersionRapport:
             echeances = Echeance.objects.filter(type=TypeEcheance.RAPPORT_ANNUEL, annee=version.annee)
         for echeance in echeances.filter(contrat=version.contrat, realisee_le__isnull=True):
             echeance.realisee_le = timezone.localdate()
-            echeance._history_user = user
-            echeance._change_reason = f"Transmis au préfet : {version}"
-            echeance.full_clean()
-            echeance.save()
+            enregistrer(echeance, user=user, motif=f"Transmis au préfet : {version}")
     return version
 
 
@@ -97,10 +95,7 @@ def deliberation_enregistrer(*, user, contrat, cle: CleRapport, donnees: dict) -
     deliberation.rubrique = rapport.rubrique
     deliberation.expose = expose_en_texte(expose(rapport))
     deliberation.decision = decision_en_texte(decision(rapport, organe=deliberation.organe))
-    deliberation._history_user = user
-    deliberation._change_reason = f"Vote enregistré : {rapport.titre}"
-    deliberation.full_clean()
-    deliberation.save()
+    enregistrer(deliberation, user=user, motif=f"Vote enregistré : {rapport.titre}")
     if lien is None:
         lien = DeliberationRapport(contrat=contrat, type=cle.type, annee=annees[0], deliberation=deliberation)
         lien.full_clean()
