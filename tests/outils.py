@@ -107,15 +107,19 @@ class Requete:
 
     @property
     def forme(self) -> str:
-        """La requête sans ses paramètres : deux requêtes de même forme répétées N fois trahissent une boucle."""
-        return _abreger(self.sql)
+        """La requête sans ses paramètres ni la longueur de ses listes (`IN (%s, …)`) : deux requêtes de même forme
+        répétées N fois trahissent une boucle."""
+        forme = re.sub(r"IN \((?:%s, )+%s\)", "IN (%s, …)", _abreger(self.sql))
+        return re.sub(r'((?:"\w+"\.)?"\w+" = %s)(?: OR \1)+', r"\1 OR …", forme)
 
     def lisible(self) -> str:
+        """La requête avec ses paramètres, les longues listes de valeurs abrégées."""
         try:
-            texte = self.forme % tuple(_litteral(p) for p in self.params)
+            texte = _abreger(self.sql) % tuple(_litteral(p) for p in self.params)
         except (TypeError, ValueError):
-            texte = f"{self.forme}  -- paramètres {self.params!r}"
-        return texte
+            return f"{_abreger(self.sql)}  -- paramètres {self.params!r}"
+        texte = re.sub(r"IN \(([^()]*)\)", _abreger_liste, texte)
+        return re.sub(r'((?:"\w+"\.)?"\w+") = ([^ ()]+)((?: OR \1 = [^ ()]+)+)', _abreger_ou, texte)
 
 
 def _litteral(valeur) -> str:
@@ -125,6 +129,20 @@ def _litteral(valeur) -> str:
         return str(valeur)
     texte = str(valeur)
     return "'" + (texte if len(texte) <= 60 else texte[:57] + "…").replace("'", "''") + "'"
+
+
+def _abreger_liste(trouve) -> str:
+    valeurs = trouve[1].split(", ")
+    if len(valeurs) <= 6:
+        return trouve[0]
+    return f"IN ({', '.join(valeurs[:5])}, … {len(valeurs)} valeurs)"
+
+
+def _abreger_ou(trouve) -> str:
+    nombre = trouve[3].count(" OR ") + 1
+    if nombre <= 6:
+        return trouve[0]
+    return f"{trouve[1]} = {trouve[2]} OR … ({nombre} valeurs)"
 
 
 def _abreger(sql: str) -> str:
@@ -233,17 +251,18 @@ def requetes_get(client, url: str, *, statut: int = 200):
     return reponse, requetes
 
 
-def ecart_de_requetes(petit: Requetes, grand: Requetes) -> str:
-    """Les formes de requêtes plus nombreuses dans le grand jeu que dans le petit : la boucle à chercher."""
+def formes_en_plus(petit: Requetes, grand: Requetes) -> dict[str, tuple[int, int]]:
+    """Les formes de requêtes dont le nombre change du petit au grand jeu : forme → (avant, après)."""
     avant, apres = Counter(r.forme for r in petit), Counter(r.forme for r in grand)
+    return {forme: (avant[forme], apres[forme]) for forme in avant | apres if avant[forme] != apres[forme]}
+
+
+def ecart_de_requetes(petit: Requetes, grand: Requetes) -> str:
+    """Les requêtes dont le nombre change du petit au grand jeu, et d'où elles viennent : la boucle à chercher."""
     lignes = []
-    for forme, n in apres.items():
-        if n != avant[forme]:
-            origines = sorted({r.origine for r in grand if r.forme == forme})
-            lignes.append(f"  {avant[forme]} → {n} × {forme}\n      ← " + "\n      ← ".join(origines))
-    for forme, n in avant.items():
-        if forme not in apres:
-            lignes.append(f"  {n} → 0 × {forme}")
+    for forme, (avant, apres) in formes_en_plus(petit, grand).items():
+        origines = sorted({r.origine for r in grand if r.forme == forme}) or ["(absente du grand jeu)"]
+        lignes.append(f"  {avant} → {apres} × {forme}\n      ← " + "\n      ← ".join(origines))
     return "\n".join(lignes)
 
 
@@ -280,25 +299,27 @@ def contrat_de_taille(nb_actions: int, *, complet: bool = False):
     """(contrat, financier) : un CLS 2024-2027 fictif de `nb_actions` actions sur 4 axes, deux lignes budgétaires
     (État, collectivité) par action et par année, un indicateur par action et ses quatre cibles.
 
-    `complet` y ajoute tout ce que les pages, exports et rapports montrent, en quantité proportionnelle au nombre
-    d'actions : sous-axes, jalons, interactions, un indicateur national aux cibles « nd » dont une fixée ensuite,
-    valeurs et récits 2024 et 2025 saisis par la collectivité (et corrigés), 2024 soumise puis validée par l'État,
-    budget 2024 corrigé, avenant sur 2025, exécution 2024-2025 (dont des sous-consommations justifiées ou non),
-    versements, montants annoncés, visas, quartiers, instances, partenaire associé, délibérations, bilan, échéances,
-    vote du projet de délibération à mi-parcours et versions figées.
+    `complet` y ajoute tout ce que les pages, exports et rapports montrent, et en fait croître chaque liste avec le
+    nombre d'actions : un axe (et son sous-axe) pour 10 actions, au moins 2 ; jalons, interactions, un indicateur
+    national aux cibles « nd » dont une fixée ensuite ; valeurs et récits 2024 et 2025 saisis par la collectivité
+    (et corrigés), 2024 soumise puis validée par l'État ; budget 2024 corrigé ; un avenant (et sa délibération)
+    pour 8 actions ; exécution 2024-2025 (dont des sous-consommations justifiées ou non) ; versements et montants
+    annoncés par axe ; une version figée pour 4 actions, dont une transmise ; visas, quartiers, instances,
+    partenaire associé, bilan, échéances, vote du projet de délibération à mi-parcours.
 
     Écrit en masse (bulk_create, avec l'historique de django-simple-history, auteurs et motifs compris) : quelques
     dizaines de requêtes au lieu de milliers, pour qu'un contrat de 80 actions se construise en une seconde. Les
     règles des services ne sont donc pas rejouées : les montants sont choisis pour les respecter."""
     contrat = ContratFactory()
-    axes = [AxeFactory(contrat=contrat, numero=n) for n in range(1, 5)]
+    nb_axes = max(2, nb_actions // 10) if complet else 4
+    axes = [AxeFactory(contrat=contrat, numero=n) for n in range(1, nb_axes + 1)]
     sous_axes = [SousAxe.objects.create(axe=a, intitule=f"Sous-axe de l'axe {a.numero}") for a in axes if complet]
     actions = bulk_create_with_history(
         [
             Action(
                 contrat=contrat,
-                axe=axes[n % 4],
-                sous_axe=sous_axes[n % 4] if complet else None,
+                axe=axes[n % nb_axes],
+                sous_axe=sous_axes[n % nb_axes] if complet else None,
                 numero=str(n + 1),
                 ordre=Action.ordre_depuis_numero(str(n + 1)),
                 intitule=f"Action de test {n + 1}",
@@ -404,28 +425,33 @@ def _completer(contrat, axes, actions, indicateurs):
     suivi = suivi_changer_statut(user=agent, suivi=suivi, version=suivi.version, transition="soumettre")
     suivi_changer_statut(user=etat, suivi=suivi, version=suivi.version, transition="valider")
 
-    # Budget : 2024 de la collectivité corrigé par le financier ; avenant n°1 sur l'État 2025 ; montants annoncés
-    # par axe (2024 ferme, égal aux lignes de l'État ; la suite provisoire).
+    # Budget : 2024 de la collectivité corrigé par le financier ; un avenant pour 8 actions, chacun fixant l'État 2025
+    # de ses 8 actions ; montants annoncés par axe (2024 ferme, égal aux lignes de l'État ; la suite provisoire).
     lignes = list(
         LigneBudgetaire.objects.filter(action__contrat=contrat, annee=2024, financeur=Financeur.COLLECTIVITE)
     )
     for ligne in lignes:
         ligne.montant = Decimal("1200")
     bulk_update_with_history(lignes, LigneBudgetaire, ["montant"], default_user=financier)
-    signature = DeliberationFactory(contrat=contrat, objet="Approbation du contrat local des solidarités")
-    avenant = Avenant.objects.create(
-        contrat=contrat, numero=1, date=datetime.date(2025, 4, 15), objet="Crédits de l'État 2025",
-        deliberation=signature,
-    )  # fmt: skip
-    bulk_create_with_history(
-        [
-            LigneBudgetaire(action=a, annee=2025, financeur=Financeur.ETAT, montant=Decimal("900"), avenant=avenant)
-            for a in actions
-        ],
-        LigneBudgetaire,
-        default_user=financier,
-        default_change_reason="Avenant n°1",
-    )
+    for numero, debut in enumerate(range(0, len(actions), 8), 1):
+        avenant = Avenant.objects.create(
+            contrat=contrat,
+            numero=numero,
+            date=datetime.date(2025, 4, numero),
+            objet=f"Crédits de l'État 2025 n°{numero}",
+            deliberation=DeliberationFactory(contrat=contrat, date=datetime.date(2025, 3, numero)),
+        )
+        bulk_create_with_history(
+            [
+                LigneBudgetaire(
+                    action=a, annee=2025, financeur=Financeur.ETAT, montant=Decimal("900"), avenant=avenant
+                )
+                for a in actions[debut : debut + 8]
+            ],
+            LigneBudgetaire,
+            default_user=financier,
+            default_change_reason=f"Avenant n°{numero}",
+        )
     MontantAnnonce.objects.bulk_create(
         [
             MontantAnnonce(
@@ -452,8 +478,9 @@ def _completer(contrat, axes, actions, indicateurs):
         Execution,
         default_user=financier,
     )  # fmt: skip
-    for annee in (2024, 2025):
-        VersementFactory(contrat=contrat, annee=annee, montant=Decimal(900 * len(actions)), axe=axes[0])
+    for axe in axes:
+        for annee in (2024, 2025):
+            VersementFactory(contrat=contrat, annee=annee, montant=Decimal(900 * len(actions) // len(axes)), axe=axe)
 
     # Le texte du contrat, sa gouvernance, son bilan 2024, ses échéances.
     for ordre in (1, 2):
@@ -478,7 +505,8 @@ def _completer(contrat, axes, actions, indicateurs):
     )
     echeances_par_defaut_creer(contrat=contrat)
 
-    # Rapports : le vote du projet de délibération à mi-parcours, deux versions figées dont une transmise.
+    # Rapports : le vote du projet de délibération à mi-parcours ; une version figée pour 4 actions, dont une
+    # transmise.
     DeliberationRapportFactory(
         contrat=contrat,
         type=TypeRapport.DELIBERATION_MI_PARCOURS,
@@ -486,7 +514,9 @@ def _completer(contrat, axes, actions, indicateurs):
         deliberation__objet="Rapport à mi-parcours",
         deliberation__date=datetime.date(2026, 3, 26),
     )
-    VersionRapportFactory(contrat=contrat, type=TypeRapport.MI_PARCOURS, annee=2024, auteur=secretariat)
+    VersionRapportFactory.create_batch(
+        max(1, len(actions) // 4 - 1), contrat=contrat, type=TypeRapport.MI_PARCOURS, annee=2024, auteur=secretariat
+    )
     VersionRapportFactory(
         contrat=contrat,
         type=TypeRapport.ANNUEL,
