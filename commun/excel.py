@@ -11,10 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMAT_EUROS = '#,##0.00\\ "€";-#,##0.00\\ "€"'
-FORMAT_EUROS_ENTIERS = '#,##0\\ "€";-#,##0\\ "€"'
 FORMAT_NOMBRE = "#,##0.##"
 FORMAT_TAUX = "0.0 %"
-FORMAT_DATE = "DD/MM/YYYY"
 FORMAT_DATE_HEURE = "DD/MM/YYYY HH:MM"
 ENTETE = PatternFill("solid", fgColor="DDE3EA")
 GRAS = Font(bold=True)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from finances.enums import Financeur
@@ -56,10 +56,6 @@ class LigneBudgetaireQuerySet(models.QuerySet):
 
     def initiales(self):
         return self.filter(avenant__isnull=True)
-
-    def totaux_par(self, *champs):
-        """Sommes groupées par les champs donnés, calculées par la base (jamais stockées)."""
-        return self.values(*champs).annotate(total=Sum("montant")).order_by(*champs)
 
 
 class LigneBudgetaire(models.Model):

@@ -12,9 +12,6 @@ class VersionRapportQuerySet(models.QuerySet):
     def du_contrat(self, contrat):
         return self.filter(contrat=contrat).select_related("auteur", "transmise_par").defer("pdf")
 
-    def du_rapport(self, contrat, cle: CleRapport, annee: int):
-        return self.du_contrat(contrat).filter(type=cle.type, annee=annee)
-
 
 class VersionRapport(models.Model):
     """Un document figé « pour transmission » : les octets du PDF tels qu'envoyés au préfet, jamais recalculés."""
