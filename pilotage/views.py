@@ -1,12 +1,15 @@
 import datetime
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from actions.models import Action
+from commun.cache import cle, en_cache
 from commun.excel import reponse_xlsx
 from comptes.acces import contrat_requis, contrats_visibles
 from contrats.enums import TypeEcheance
@@ -51,6 +54,8 @@ def _date_demandee(request):
 def contrat_detail(request, contrat):
     initial = request.GET.get("version") == "initiale"
     date = None if initial else _date_demandee(request)
+    # Données paresseuses : calculées seulement si le fragment qui les montre n'est pas déjà en cache pour cette
+    # version des données du contrat ({% cache_contrat %} du gabarit) ; les boutons (droits) restent calculés.
     return render(
         request,
         "pilotage/detail.html",
@@ -58,12 +63,11 @@ def contrat_detail(request, contrat):
             "contrat": contrat,
             "signataires": contrat.signataires.select_related("organisation"),
             "visas": contrat.visas.all(),
-            "axes": contrat.axes.prefetch_related("sous_axes"),
-            "tableau": tableau_budgetaire(contrat, date=date, initial=initial),
+            "tableau": SimpleLazyObject(lambda: tableau_budgetaire(contrat, date=date, initial=initial)),
             "date_budget": date,
             "budget_initial": initial,
-            "avenants": changements_des_avenants(contrat),
-            "indicateurs": tableau_indicateurs(contrat),
+            "avenants": SimpleLazyObject(lambda: changements_des_avenants(contrat)),
+            "indicateurs": SimpleLazyObject(lambda: tableau_indicateurs(contrat)),
             "deliberations": Deliberation.objects.du_contrat(contrat),
             "bilans": Bilan.objects.filter(contrat=contrat).prefetch_related(
                 "rubriques__chiffres", "rubriques__action"
@@ -75,20 +79,25 @@ def contrat_detail(request, contrat):
     )
 
 
+def _avec_relations(action):
+    prefetch_related_objects([action], "jalons", "interactions", "citee_par")
+    return action
+
+
 @contrat_requis()
 def action_detail(request, contrat, numero):
-    action = get_object_or_404(
-        Action.objects.du_contrat(contrat).prefetch_related("jalons", "interactions", "citee_par"), numero=numero
-    )
+    action = get_object_or_404(Action.objects.du_contrat(contrat), numero=numero)
+    # La fiche ne montre que des données : rendue une fois par version des données du contrat ({% cache_contrat %}
+    # du gabarit), ce qu'elle lit n'est calculé (paresseusement) que si elle n'est pas en cache.
     return render(
         request,
         "actions/detail.html",
         {
             "contrat": contrat,
             "action": action,
-            "indicateurs": tableau_indicateurs(contrat, actions=[action]),
+            "fiche": SimpleLazyObject(lambda: _avec_relations(action)),
+            "indicateurs": SimpleLazyObject(lambda: tableau_indicateurs(contrat, actions=[action])),
             "lignes": LigneBudgetaire.objects.filter(action=action).order_by("annee", "financeur"),
-            "tableau": tableau_budgetaire(contrat),
         },
     )
 
@@ -152,7 +161,9 @@ def accueil(request):
 
 @contrat_requis()
 def historique(request, contrat):
-    table = HistoriqueTable(historique_contrat(contrat))
+    # Les lignes de l'historique sont des données : calculées une fois par version des données du contrat
+    # (commun/cache.py) ; le tri et la pagination restent faits à chaque affichage.
+    table = HistoriqueTable(en_cache(cle("historique", contrat), lambda: historique_contrat(contrat)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "pilotage/historique.html", {"contrat": contrat, "table": table})
 

@@ -1,9 +1,12 @@
 from django import template
+from django.template.loader import render_to_string
 
+from commun.cache import cle, en_cache
+from indicateurs.selectors import ATTEINT, NON_ATTEINT
 from rapports.graphiques import graphique_execution, graphique_indicateurs
 from rapports.redaction import date_longue as formater_date
 from rapports.redaction import organe_nom
-from rapports.selectors import ATTEINT, NON_ATTEINT, graphiques_contrat_donnees
+from rapports.selectors import graphiques_contrat_donnees
 
 register = template.Library()
 
@@ -13,18 +16,26 @@ def classe_atteinte(atteinte):
     return {ATTEINT: "atteint", NON_ATTEINT: "non-atteint"}.get(atteinte, "nd")
 
 
-@register.inclusion_tag("rapports/_graphiques.html")
-def graphiques_contrat(contrat):
-    """Les graphiques de la page du contrat (exécution budgétaire, atteinte des cibles) : cinq requêtes, quelle que
-    soit la taille du contrat."""
+def _graphiques_contrat_html(contrat) -> str:
     budgets, indicateurs = graphiques_contrat_donnees(contrat)
-    return {
-        "contrat": contrat,
-        "budgets": budgets,
-        "svg_execution": graphique_execution(budgets, titre="Exécution budgétaire par année"),
-        "svg_indicateurs": graphique_indicateurs(indicateurs, contrat.annees, hauteur_barre=10),
-        "nb_indicateurs": len(indicateurs),
-    }
+    return render_to_string(
+        "rapports/_graphiques.html",
+        {
+            "contrat": contrat,
+            "budgets": budgets,
+            "svg_execution": graphique_execution(budgets, titre="Exécution budgétaire par année"),
+            "svg_indicateurs": graphique_indicateurs(indicateurs, contrat.annees, hauteur_barre=10),
+            "nb_indicateurs": len(indicateurs),
+        },
+    )
+
+
+@register.simple_tag
+def graphiques_contrat(contrat):
+    """Les graphiques de la page du contrat (exécution budgétaire, atteinte des cibles) : dessinés une fois par
+    version des données du contrat (commun/cache.py), jamais à chaque affichage ; cinq requêtes quand il faut les
+    dessiner, quelle que soit la taille du contrat."""
+    return en_cache(cle("graphiques-page", contrat), lambda: _graphiques_contrat_html(contrat))
 
 
 @register.filter

@@ -145,7 +145,7 @@ def _contrat_de_taille(nb_actions):
 REQUETES = {
     "pilotage:contrat": 23,
     "pilotage:coherence": 12,
-    "pilotage:action": 15,
+    "pilotage:action": 12,  # la fiche ne calcule plus le tableau budgétaire du contrat, qu'elle n'affiche pas
     "finances:budget_annee": 8,
     "pilotage:liste": 6,
 }
