@@ -156,7 +156,8 @@ def changements_des_avenants(contrat) -> list[tuple]:
             avant = courant.get(cle)
             par_avenant[ligne.avenant_id].append((ligne, avant.montant if avant else None))
         courant[cle] = ligne
-    return [(avenant, par_avenant.get(avenant.pk, [])) for avenant in Avenant.objects.filter(contrat=contrat)]
+    avenants = Avenant.objects.filter(contrat=contrat).select_related("deliberation")
+    return [(avenant, par_avenant.get(avenant.pk, [])) for avenant in avenants]
 
 
 # --- Tableau budgétaire (annexe du contrat) ------------------------------------------------------------------------
