@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from actions.models import Action
@@ -102,17 +103,33 @@ def _rebaser(form, version, realisations, recits) -> QueryDict:
     return donnees
 
 
+def _cibles_de_l_annee(indicateurs, annee) -> dict:
+    return {cible.indicateur_id: cible for i in indicateurs for cible in i.cibles.all() if cible.annee == annee}
+
+
+def _formulaire_vierge(contrat, annee, *, version: int, lecture_seule: bool) -> GrilleSaisieForm:
+    actions, indicateurs, realisations, recits = _donnees_annee(contrat, annee)
+    return GrilleSaisieForm(
+        initial={"version": version},
+        lecture_seule=lecture_seule,
+        actions=actions,
+        indicateurs=indicateurs,
+        realisations=realisations,
+        recits=recits,
+    )
+
+
 @contrat_requis(existe=_annee)
 def grille(request, contrat, annee):
     suivi = _suivi_lu(contrat, annee)
     peut_saisir = request.user.has_perm("indicateurs.saisir", contrat)
-    actions, indicateurs, realisations, recits = _donnees_annee(contrat, annee)
-    kwargs = {"actions": actions, "indicateurs": indicateurs, "realisations": realisations, "recits": recits}
     changements = []
 
     if request.method == "POST":
         if not peut_saisir:
             raise PermissionDenied("Seuls les agents de la collectivité saisissent les valeurs.")
+        actions, indicateurs, realisations, recits = _donnees_annee(contrat, annee)
+        kwargs = {"actions": actions, "indicateurs": indicateurs, "realisations": realisations, "recits": recits}
         form = GrilleSaisieForm(request.POST, **kwargs)
         if not suivi.modifiable:
             messages.error(request, "Rien n'a été enregistré : l'année n'est plus modifiable.")
@@ -142,17 +159,19 @@ def grille(request, contrat, annee):
                 return redirect(reverse("indicateurs:grille", args=[contrat.slug, annee]))
         else:
             messages.error(request, "Rien n'a été enregistré : corrigez les champs signalés.")
+        cibles = _cibles_de_l_annee(indicateurs, annee)
+        en_cache = None  # la grille renvoyée porte la saisie de l'utilisateur : jamais en cache
     else:
-        form = GrilleSaisieForm(
-            initial={"version": suivi.version}, lecture_seule=not (peut_saisir and suivi.modifiable), **kwargs
+        # Grille vierge : rendue une fois par version des données du contrat et par mode (saisie ou lecture seule)
+        # ({% cache_contrat %} du gabarit) ; formulaire et données ne sont construits que s'il faut la rendre.
+        lecture_seule = not (peut_saisir and suivi.modifiable)
+        form = SimpleLazyObject(
+            lambda: _formulaire_vierge(contrat, annee, version=suivi.version, lecture_seule=lecture_seule)
         )
+        cibles = SimpleLazyObject(lambda: _cibles_de_l_annee(form.indicateurs, annee))
+        en_cache = contrat
 
     suivi.contrat = contrat  # après un conflit, le suivi est relu : le contrat est déjà chargé
-    cibles = {}
-    for indicateur in indicateurs:
-        for cible in indicateur.cibles.all():
-            if cible.annee == annee:
-                cibles[indicateur.pk] = cible
     return render(
         request,
         "indicateurs/grille.html",
@@ -162,6 +181,8 @@ def grille(request, contrat, annee):
             "suivi": suivi,
             "form": form,
             "cibles": cibles,
+            "contrat_en_cache": en_cache,
+            "lecture_seule": not (peut_saisir and suivi.modifiable),
             "peut_saisir": peut_saisir and suivi.modifiable,
             # Les boutons du circuit : ce que le modèle permet à cet utilisateur, maintenant.
             "transitions": {t.nom: t for t in suivi.transitions_possibles(request.user)},

@@ -3,7 +3,8 @@ version des données du contrat (commun/cache.py), comme `{% cache %}` de Django
 données plutôt que sur une durée, et écrit seulement une fois la transaction validée.
 
 Le fragment ne doit rien contenir qui dépende de l'utilisateur (boutons, droits, jeton CSRF) ; les données qu'il
-montre se passent paresseusement (QuerySet, SimpleLazyObject) pour ne rien calculer quand il est en cache."""
+montre se passent paresseusement (QuerySet, SimpleLazyObject) pour ne rien calculer quand il est en cache. Un contrat
+`None` rend le fragment sans cache (un formulaire renvoyé avec la saisie de l'utilisateur, par exemple)."""
 
 from django import template
 
@@ -21,6 +22,8 @@ class CacheContratNode(template.Node):
 
     def render(self, context):
         contrat = self.contrat.resolve(context)
+        if contrat is None:
+            return self.nodelist.render(context)
         parties = [partie.resolve(context) for partie in self.parties]
         return en_cache(
             cle(f"fragment-{self.nom.resolve(context)}", contrat, *parties), lambda: self.nodelist.render(context)
