@@ -11,7 +11,8 @@ def _enregistrer(classeur):
 
 def mesurer_exports():
     from contrats.models import Contrat
-    from finances.exports import classeur_budget, classeur_execution, classeur_indicateurs
+    from finances.exports import classeur_budget, classeur_execution
+    from indicateurs.exports import classeur_indicateurs
 
     cls = Contrat.objects.get(slug="dijon-cls-2024-2027")
     print("\n== Exports Excel (objectif : un contrat bien sous 0,2 s ; national sous 4 s et 64 Mo)")
