@@ -21,7 +21,7 @@ from indicateurs.models import Cible, Realisation, SuiviAnnuel
 from indicateurs.services import saisie_enregistrer
 from rapports.templatetags import rapports as balises_rapports
 from tests.conftest import CLS
-from tests.contrats.test_pages import texte
+from tests.outils import page
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +70,7 @@ def afficher(valide):
         with valide():
             reponse = client.get(url)
         assert reponse.status_code == 200
-        return texte(reponse)
+        return page(reponse)
 
     return _afficher
 
