@@ -264,24 +264,42 @@ class DeliberationQuerySet(models.QuerySet):
         return self.filter(contrat=contrat).select_related("organisation")
 
 
+# Présences et scrutin : tous connus (délibération lue ou votée), ou aucun (délibération seulement citée).
+COMPTES_DELIBERATION = (
+    "membres",
+    "membres_en_exercice",
+    "presents",
+    "procurations",
+    "pour",
+    "contre",
+    "abstention",
+    "ne_prend_pas_part",
+)
+
+
 class Deliberation(models.Model):
+    """Une délibération d'une collectivité : lue en entier (présences, scrutin, exposé, décision) ou seulement citée
+    par un document (« la délibération du conseil métropolitain du 17 septembre 2020 ») : date et objet, organe s'il
+    est dit, et rien d'autre. Quand les comptes sont donnés, ils le sont tous et leur arithmétique est vérifiée par la
+    base (une contrainte CHECK est satisfaite par des comptes vides)."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="deliberations")
     contrat = models.ForeignKey(Contrat, on_delete=models.PROTECT, related_name="deliberations", null=True, blank=True)
-    organe = models.CharField("organe délibérant", max_length=20, choices=Organe.choices)
+    organe = models.CharField("organe délibérant", max_length=20, choices=Organe.choices, blank=True)
     date = models.DateField("date de séance")
     date_convocation = models.DateField("convocation envoyée le", null=True, blank=True)
     president = models.CharField("président", max_length=255, blank=True)
     secretaire = models.CharField("secrétaire de séance", max_length=255, blank=True)
     rubrique = models.CharField(max_length=255, blank=True)
     objet = models.CharField(max_length=500)
-    membres = models.PositiveSmallIntegerField("nombre de membres")
-    membres_en_exercice = models.PositiveSmallIntegerField("membres en exercice")
-    presents = models.PositiveSmallIntegerField("présents participant au vote")
-    procurations = models.PositiveSmallIntegerField()
-    pour = models.PositiveSmallIntegerField()
-    contre = models.PositiveSmallIntegerField()
-    abstention = models.PositiveSmallIntegerField()
-    ne_prend_pas_part = models.PositiveSmallIntegerField("ne prend pas part au vote")
+    membres = models.PositiveSmallIntegerField("nombre de membres", null=True, blank=True)
+    membres_en_exercice = models.PositiveSmallIntegerField("membres en exercice", null=True, blank=True)
+    presents = models.PositiveSmallIntegerField("présents participant au vote", null=True, blank=True)
+    procurations = models.PositiveSmallIntegerField(null=True, blank=True)
+    pour = models.PositiveSmallIntegerField(null=True, blank=True)
+    contre = models.PositiveSmallIntegerField(null=True, blank=True)
+    abstention = models.PositiveSmallIntegerField(null=True, blank=True)
+    ne_prend_pas_part = models.PositiveSmallIntegerField("ne prend pas part au vote", null=True, blank=True)
     membres_presents = models.JSONField("membres présents", default=list, blank=True)
     membres_absents = models.JSONField(
         "membres absents", default=list, blank=True, help_text='Liste de {"nom": …, "pouvoir_a": … ou vide}.'
@@ -301,6 +319,15 @@ class Deliberation(models.Model):
                 fields=["organisation", "organe", "date", "objet"],
                 name="deliberation_unique",
                 violation_error_message="Cette délibération est déjà enregistrée.",
+            ),
+            models.CheckConstraint(
+                condition=Q(**{f"{champ}__isnull": True for champ in COMPTES_DELIBERATION})
+                | Q(**{f"{champ}__isnull": False for champ in COMPTES_DELIBERATION}),
+                name="deliberation_comptes_complets",
+                violation_error_message=(
+                    "Présences et scrutin se donnent ensemble : tous les nombres (membres, présents, procurations, "
+                    "pour, contre, abstention, ne prend pas part), ou aucun pour une délibération seulement citée."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(membres_en_exercice__lte=F("membres")),
@@ -336,11 +363,16 @@ class Deliberation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_organe_display()} du {self.date:%d/%m/%Y} – {self.objet}"
+        return f"{self.get_organe_display() or 'Délibération'} du {self.date:%d/%m/%Y} – {self.objet}"
 
     @property
-    def votants(self) -> int:
-        return self.presents + self.procurations
+    def comptes_connus(self) -> bool:
+        """Présences et scrutin sont connus ; faux pour une délibération seulement citée (date et objet)."""
+        return self.pour is not None
+
+    @property
+    def votants(self) -> int | None:
+        return self.presents + self.procurations if self.comptes_connus else None
 
 
 class PartenaireAssocie(models.Model):
