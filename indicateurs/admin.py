@@ -20,8 +20,8 @@ class CibleInline(admin.TabularInline):
 
 @admin.register(Indicateur)
 class IndicateurAdmin(SimpleHistoryAdmin):
-    list_display = ("libelle", "action", "unite", "portee", "t0")
-    list_filter = ("portee", "action__contrat")
+    list_display = ("libelle", "action", "nature", "cible_chiffree", "unite", "portee", "t0")
+    list_filter = ("nature", "cible_chiffree", "portee", "action__contrat")
     search_fields = ("libelle", "action__intitule")
     inlines = [CibleInline]
 
@@ -72,7 +72,7 @@ class SuiviAnnuelAdmin(SimpleHistoryAdmin):
 
 @admin.register(Realisation)
 class RealisationAdmin(SimpleHistoryAdmin):
-    list_display = ("indicateur", "annee", "valeur")
+    list_display = ("indicateur", "annee", "valeur", "appreciation")
     list_filter = ("annee", "indicateur__action__contrat")
     search_fields = ("indicateur__libelle", "commentaire")
 

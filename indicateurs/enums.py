@@ -25,3 +25,18 @@ class TransitionSuivi(models.TextChoices):
 class SourceCible(models.TextChoices):
     AVENANT = "avenant", "Avenant"
     DIALOGUE_DE_GESTION = "dialogue_de_gestion", "Dialogue de gestion"
+
+
+class NatureIndicateur(models.TextChoices):
+    """Un indicateur chiffré (unité, T0, cibles, valeur) ou un énoncé (résultat attendu, étape) apprécié par année."""
+
+    QUANTITATIF = "quantitatif", "Quantitatif"
+    QUALITATIF = "qualitatif", "Qualitatif"
+
+
+class Appreciation(models.TextChoices):
+    """L'appréciation annuelle d'un indicateur qualitatif."""
+
+    ATTEINT = "atteint", "Atteint"
+    PARTIELLEMENT_ATTEINT = "partiellement_atteint", "Partiellement atteint"
+    NON_ATTEINT = "non_atteint", "Non atteint"

@@ -1,5 +1,6 @@
 """Classeur Excel de la matrice des indicateurs : T0, cible, valeur et taux d'atteinte par année, et l'historique
-des valeurs, cibles et récits."""
+des valeurs, cibles et récits. Un indicateur qualitatif a son appréciation dans la colonne des valeurs, sans taux ;
+un indicateur dont le document ne chiffre pas la cible le dit en toutes lettres."""
 
 from openpyxl import Workbook
 
@@ -33,19 +34,27 @@ def classeur_indicateurs(contrat) -> Workbook:
         ecrire_texte(feuille, ligne, 1, indicateur.action.numero)
         ecrire_texte(feuille, ligne, 2, indicateur.libelle)
         ecrire_texte(feuille, ligne, 3, indicateur.get_portee_display())
-        if indicateur.t0 is None:
-            ecrire_texte(feuille, ligne, 4, "nd")
+        if indicateur.est_qualitatif:
+            ecrire_texte(feuille, ligne, 4, "sans objet")
+        elif indicateur.t0 is None:
+            ecrire_texte(feuille, ligne, 4, "nd" if indicateur.t0_nd else "non précisé")
         else:
             feuille.cell(row=ligne, column=4, value=indicateur.t0).number_format = FORMAT_NOMBRE
         for rang, (annee, cible) in enumerate(zip(annees, donnee.cibles, strict=True)):
             colonne = 5 + 3 * rang
+            realisation = realisations.get((indicateur.pk, annee))
+            if indicateur.est_qualitatif:
+                ecrire_texte(feuille, ligne, colonne, "qualitatif")
+                if realisation and realisation.appreciation:
+                    ecrire_texte(feuille, ligne, colonne + 1, realisation.get_appreciation_display())
+                continue
             if cible is None:
-                pass
+                if indicateur.sans_cible_chiffree:
+                    ecrire_texte(feuille, ligne, colonne, "pas de cible chiffrée")
             elif cible.nd:
                 ecrire_texte(feuille, ligne, colonne, "nd")
             else:
                 feuille.cell(row=ligne, column=colonne, value=cible.valeur).number_format = FORMAT_NOMBRE
-            realisation = realisations.get((indicateur.pk, annee))
             if realisation and realisation.valeur is not None:
                 feuille.cell(row=ligne, column=colonne + 1, value=realisation.valeur).number_format = FORMAT_NOMBRE
             cible_ref, valeur_ref = f"{col(colonne)}{ligne}", f"{col(colonne + 1)}{ligne}"

@@ -1,7 +1,7 @@
 from django import forms
 
 from commun.forms import NombreField
-from indicateurs.enums import SourceCible, TransitionSuivi
+from indicateurs.enums import Appreciation, SourceCible, TransitionSuivi
 from indicateurs.services import CHAMPS_RECIT, Valeur
 
 LIBELLES_RECIT = {
@@ -31,7 +31,9 @@ class ValeurField(NombreField):
 
 
 class GrilleSaisieForm(forms.Form):
-    """La grille d'une année : valeur et commentaire de chaque indicateur, récit de chaque action, d'un bloc."""
+    """La grille d'une année : valeur (ou appréciation, pour un indicateur qualitatif) et commentaire de chaque
+    indicateur, récit de chaque action, d'un bloc. Champs : `v<pk>` valeur, `a<pk>` appréciation, `c<pk>`
+    commentaire."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -42,14 +44,24 @@ class GrilleSaisieForm(forms.Form):
         self.lecture_seule = lecture_seule
         for indicateur in indicateurs:
             realisation = realisations.get(indicateur.pk)
-            self.fields[f"v{indicateur.pk}"] = ValeurField(
-                required=False,
-                decimales=indicateur.decimales,
-                unite=indicateur.unite,
-                label=f"Valeur – {indicateur.libelle}",
-                initial=realisation.valeur if realisation else None,
-                show_hidden_initial=True,
-            )
+            if indicateur.est_qualitatif:
+                self.fields[f"a{indicateur.pk}"] = forms.ChoiceField(
+                    required=False,
+                    choices=[("", "Non apprécié"), *Appreciation.choices],
+                    label=f"Appréciation – {indicateur.libelle}",
+                    initial=realisation.appreciation if realisation else "",
+                    show_hidden_initial=True,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+            else:
+                self.fields[f"v{indicateur.pk}"] = ValeurField(
+                    required=False,
+                    decimales=indicateur.decimales,
+                    unite=indicateur.unite,
+                    label=f"Valeur – {indicateur.libelle}",
+                    initial=realisation.valeur if realisation else None,
+                    show_hidden_initial=True,
+                )
             self.fields[f"c{indicateur.pk}"] = forms.CharField(
                 required=False,
                 max_length=2000,
@@ -74,20 +86,31 @@ class GrilleSaisieForm(forms.Form):
                 if nom != "version":
                     champ.disabled = True
 
+    @staticmethod
+    def champ_resultat(indicateur) -> str:
+        """Le nom du champ qui porte le résultat de l'année : appréciation (qualitatif) ou valeur."""
+        return f"a{indicateur.pk}" if indicateur.est_qualitatif else f"v{indicateur.pk}"
+
     def valeurs(self) -> dict:
         return {
-            i: Valeur(self.cleaned_data[f"v{i.pk}"], self.cleaned_data[f"c{i.pk}"].strip()) for i in self.indicateurs
+            i: Valeur(
+                valeur=None if i.est_qualitatif else self.cleaned_data[f"v{i.pk}"],
+                commentaire=self.cleaned_data[f"c{i.pk}"].strip(),
+                appreciation=self.cleaned_data[f"a{i.pk}"] if i.est_qualitatif else "",
+            )
+            for i in self.indicateurs
         }
 
     def recits(self) -> dict:
         return {a: {c: self.cleaned_data[f"r{a.pk}_{c}"].strip() for c in CHAMPS_RECIT} for a in self.actions}
 
     def par_action(self):
-        """Pour le gabarit : chaque action avec ses indicateurs (champ valeur, champ commentaire) et son récit."""
+        """Pour le gabarit : chaque action avec ses indicateurs (champ valeur ou appréciation, champ commentaire) et
+        son récit."""
         indicateurs = {}
         for indicateur in self.indicateurs:
             indicateurs.setdefault(indicateur.action_id, []).append(
-                (indicateur, self[f"v{indicateur.pk}"], self[f"c{indicateur.pk}"])
+                (indicateur, self[self.champ_resultat(indicateur)], self[f"c{indicateur.pk}"])
             )
         return [
             (action, indicateurs.get(action.pk, []), [self[f"r{action.pk}_{c}"] for c in CHAMPS_RECIT])

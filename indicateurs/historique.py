@@ -1,15 +1,19 @@
 """Historique des indicateurs : valeurs, commentaires, cibles, libellés, récits et statut de chaque année."""
 
 from commun.historique import Changement, changements, recents_d_abord
-from indicateurs.enums import StatutSuivi
+from indicateurs.enums import Appreciation, StatutSuivi
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
 
-CHAMPS_REALISATION = {"valeur": "valeur atteinte", "commentaire": "commentaire"}
+CHAMPS_REALISATION = {"valeur": "valeur atteinte", "appreciation": "appréciation", "commentaire": "commentaire"}
 CHAMPS_CIBLE = {"valeur": "cible", "nd": "non définie (nd)"}
 
 
 def _statut(valeur):
     return StatutSuivi(valeur).label if valeur else "—"
+
+
+def _appreciation(valeur):
+    return Appreciation(valeur).label if valeur else "—"
 
 
 def _historiques_realisations(**filtre):
@@ -27,7 +31,10 @@ def _libelle_indicateur(h):
 def historique_indicateur(indicateur) -> list[Changement]:
     return recents_d_abord(
         changements(
-            _historiques_realisations(indicateur_id=indicateur.pk), CHAMPS_REALISATION, lambda h: f"Valeur {h.annee}"
+            _historiques_realisations(indicateur_id=indicateur.pk),
+            CHAMPS_REALISATION,
+            lambda h: f"Valeur {h.annee}",
+            {"appreciation": _appreciation},
         )
         + changements(_historiques_cibles(indicateur_id=indicateur.pk), CHAMPS_CIBLE, lambda h: f"Cible {h.annee}")
     )
@@ -46,6 +53,7 @@ def historique_indicateurs_du_contrat(contrat) -> list[Changement]:
             _historiques_realisations(indicateur__action__contrat_id=contrat.pk),
             CHAMPS_REALISATION,
             lambda h: f"{_libelle_indicateur(h)} – {h.annee}",
+            {"appreciation": _appreciation},
         )
         + changements(
             _historiques_cibles(indicateur__action__contrat_id=contrat.pk),
@@ -54,7 +62,7 @@ def historique_indicateurs_du_contrat(contrat) -> list[Changement]:
         )
         + changements(
             Indicateur.history.filter(action__contrat_id=contrat.pk).select_related("history_user", "action"),
-            {"libelle": "libellé", "t0": "situation T0"},
+            {"libelle": "libellé", "nature": "nature", "cible_chiffree": "cible chiffrée", "t0": "situation T0"},
             lambda h: f"Action {h.action.numero} – indicateur",
         )
         + changements(

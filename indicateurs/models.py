@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from indicateurs.enums import Portee, StatutSuivi, TransitionSuivi
+from indicateurs.enums import Appreciation, NatureIndicateur, Portee, StatutSuivi, TransitionSuivi
 
 
 class IndicateurQuerySet(models.QuerySet):
@@ -20,16 +20,38 @@ class IndicateurQuerySet(models.QuerySet):
 
 
 class Indicateur(models.Model):
+    """Un indicateur d'une action, tel que le document le formule.
+
+    Quantitatif : une unité, une situation T0 et des cibles chiffrées par année (`Cible`, « nd » compris), une valeur
+    atteinte chaque année. Quand le document nomme l'indicateur sans fixer aucun chiffre (ni valeur, ni « nd » à
+    définir), `cible_chiffree` est faux : il n'a aucune cible, rien n'est attendu ni échu, et ce n'est pas un « nd ».
+    Qualitatif : un énoncé (résultat attendu, étape) sans unité, ni T0, ni cible, apprécié chaque année comme
+    atteint, partiellement atteint ou non atteint (`Realisation.appreciation`)."""
+
     action = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="indicateurs")
     ordre = models.PositiveSmallIntegerField(default=0)
     libelle = models.CharField("libellé", max_length=500)
+    nature = models.CharField(max_length=12, choices=NatureIndicateur.choices, default=NatureIndicateur.QUANTITATIF)
+    cible_chiffree = models.BooleanField(
+        "cible chiffrée dans le document",
+        default=True,
+        help_text=(
+            "Décoché : le document ne fixe aucune valeur cible pour cet indicateur (ni chiffre, ni « nd » à définir). "
+            "Toujours décoché pour un indicateur qualitatif."
+        ),
+    )
     unite = models.CharField("unité", max_length=100, blank=True)
     portee = models.CharField("portée", max_length=10, choices=Portee.choices, default=Portee.LOCAL)
     decimales = models.PositiveSmallIntegerField(
         "décimales admises", default=0, help_text="0 pour un comptage (personnes, participations)."
     )
     t0 = models.DecimalField(
-        "situation T0", max_digits=14, decimal_places=2, null=True, blank=True, help_text="Vide = nd (non défini)."
+        "situation T0",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Vide = nd (non défini) ; « non précisé » si le document ne chiffre pas l'indicateur.",
     )
     commentaire = models.TextField(blank=True)
 
@@ -51,10 +73,35 @@ class Indicateur(models.Model):
                 name="indicateur_t0_positif",
                 violation_error_message="La situation T0 ne peut pas être négative.",
             ),
+            models.CheckConstraint(
+                condition=Q(nature=NatureIndicateur.QUANTITATIF) | Q(unite="", t0__isnull=True, cible_chiffree=False),
+                name="indicateur_qualitatif_sans_chiffre",
+                violation_error_message="Un indicateur qualitatif n'a ni unité, ni situation T0, ni cible chiffrée.",
+            ),
         ]
 
     def __str__(self):
         return self.libelle
+
+    @property
+    def est_qualitatif(self) -> bool:
+        return self.nature == NatureIndicateur.QUALITATIF
+
+    @property
+    def sans_cible_chiffree(self) -> bool:
+        """Quantitatif, mais le document ne fixe aucune cible : ni valeur, ni « nd »."""
+        return not self.est_qualitatif and not self.cible_chiffree
+
+    @property
+    def t0_nd(self) -> bool:
+        """T0 « nd » : le document chiffre l'indicateur sans donner sa situation de départ. Sans cible chiffrée, un T0
+        absent est « non précisé », pas « nd » ; un indicateur qualitatif n'a pas de T0."""
+        return self.t0 is None and self.cible_chiffree
+
+    def clean(self):
+        # Un indicateur qualitatif n'a jamais de cible chiffrée : inutile de demander de décocher la case.
+        if self.est_qualitatif:
+            self.cible_chiffree = False
 
 
 class Cible(models.Model):
@@ -100,6 +147,11 @@ class Cible(models.Model):
         return f"{self.indicateur} – {self.annee} : {'nd' if self.nd else self.valeur}"
 
     def clean(self):
+        if self.indicateur_id and self.indicateur.est_qualitatif:
+            raise ValidationError(
+                "Un indicateur qualitatif n'a pas de cible chiffrée : il est apprécié chaque année "
+                "(atteint, partiellement atteint, non atteint)."
+            )
         if self.indicateur_id and self.annee:
             contrat = self.indicateur.action.contrat
             contrat.verifier_annee(self.annee)
@@ -363,11 +415,13 @@ class SuiviAnnuel(models.Model):
 
 
 class Realisation(models.Model):
-    """Valeur atteinte par un indicateur une année donnée."""
+    """Ce qu'un indicateur a donné une année : une valeur (quantitatif) ou une appréciation (qualitatif), et un
+    commentaire."""
 
     indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="realisations")
     annee = models.PositiveSmallIntegerField("année")
     valeur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    appreciation = models.CharField("appréciation", max_length=25, choices=Appreciation.choices, blank=True)
     commentaire = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -382,17 +436,29 @@ class Realisation(models.Model):
                 name="realisation_unique",
                 violation_error_message="Une seule valeur par indicateur et par année.",
             ),
+            # Une seule contrainte pour la valeur : chaque contrainte coûte une requête par ligne écrite (full_clean).
             models.CheckConstraint(
-                condition=Q(valeur__gte=0) | Q(valeur__isnull=True),
-                name="realisation_positive",
-                violation_error_message="Une valeur atteinte ne peut pas être négative.",
+                condition=Q(valeur__isnull=True) | Q(valeur__gte=0, appreciation=""),
+                name="realisation_valeur_valide",
+                violation_error_message=(
+                    "Une valeur atteinte ne peut pas être négative ni s'ajouter à une appréciation : une réalisation "
+                    "est une valeur ou une appréciation, jamais les deux."
+                ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.indicateur} – {self.annee} : {self.valeur}"
+        resultat = self.get_appreciation_display().lower() if self.appreciation else self.valeur
+        return f"{self.indicateur} – {self.annee} : {resultat}"
 
     def clean(self):
+        if self.indicateur_id:
+            if self.indicateur.est_qualitatif and self.valeur is not None:
+                message = "Un indicateur qualitatif s'apprécie (atteint, partiellement, non atteint), sans chiffre."
+                raise ValidationError({"valeur": message})
+            if not self.indicateur.est_qualitatif and self.appreciation:
+                message = "Un indicateur quantitatif se renseigne par une valeur, pas par une appréciation."
+                raise ValidationError({"appreciation": message})
         if self.indicateur_id and self.annee:
             contrat = self.indicateur.action.contrat
             contrat.verifier_annee(self.annee)

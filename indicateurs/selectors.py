@@ -1,26 +1,66 @@
 """L'atteinte des cibles, calculée ici et nulle part ailleurs : taux d'atteinte d'une valeur, cible atteinte ou non,
 mesurable ou non, et le décompte par année. Pages, classeurs, rapports, délibération et graphiques les lisent.
 
-Une cible est mesurable quand elle est chiffrée (ni « nd », ni absente) et que la valeur de l'année est saisie ;
-une cible non mesurable n'est jamais comptée comme atteinte ni comme manquée."""
+Indicateur quantitatif : une cible est mesurable quand elle est chiffrée (ni « nd », ni absente, ni « pas de cible
+chiffrée ») et que la valeur de l'année est saisie ; atteinte si la valeur égale ou dépasse la cible.
 
-from dataclasses import dataclass
+Indicateur qualitatif : il n'a ni cible chiffrée ni taux ; son appréciation de l'année le rend mesurable.
+« Atteint » compte comme une cible atteinte, « non atteint » comme une cible manquée ; « partiellement atteint » est
+compté à part, parmi les mesurables mais pas parmi les atteintes : le taux d'atteinte (atteintes / mesurables) ne
+l'arrondit jamais à « atteint », et chaque sortie le dit tel quel (« dont 1 partiellement atteinte »).
+
+Une cible non mesurable (non saisie, « nd », sans cible chiffrée, qualitatif non apprécié) n'est jamais comptée comme
+atteinte ni comme manquée."""
+
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-ATTEINT, NON_ATTEINT, NON_MESURABLE = "atteint", "non atteint", "non mesurable"
+from indicateurs.enums import Appreciation
+
+ATTEINT, PARTIELLEMENT_ATTEINT, NON_ATTEINT, NON_MESURABLE = (
+    "atteint",
+    "partiellement atteint",
+    "non atteint",
+    "non mesurable",
+)
+_ATTEINTE_DE_L_APPRECIATION = {
+    Appreciation.ATTEINT: ATTEINT,
+    Appreciation.PARTIELLEMENT_ATTEINT: PARTIELLEMENT_ATTEINT,
+    Appreciation.NON_ATTEINT: NON_ATTEINT,
+}
 
 
 @dataclass
 class Mesure:
-    """Un indicateur une année : sa cible (ou « nd »), la valeur atteinte, le taux d'atteinte."""
+    """Un indicateur une année : sa cible (ou « nd »), la valeur atteinte et le taux d'atteinte ; pour un indicateur
+    qualitatif, son appréciation."""
 
     annee: int
     cible: object  # Cible ou None (aucune cible saisie)
     realisation: object  # Realisation ou None
+    indicateur: object = field(kw_only=True)  # sa nature décide de la lecture (qualitatif ou chiffré)
+
+    @property
+    def qualitatif(self) -> bool:
+        return self.indicateur.est_qualitatif
 
     @property
     def valeur(self) -> Decimal | None:
         return self.realisation.valeur if self.realisation else None
+
+    @property
+    def appreciation(self) -> str:
+        """« atteint », « partiellement_atteint », « non_atteint » ; vide si non apprécié (ou quantitatif)."""
+        return self.realisation.appreciation if self.realisation else ""
+
+    @property
+    def appreciation_libelle(self) -> str:
+        return Appreciation(self.appreciation).label if self.appreciation else ""
+
+    @property
+    def saisie(self) -> bool:
+        """Une valeur (quantitatif) ou une appréciation (qualitatif) est renseignée."""
+        return self.valeur is not None or bool(self.appreciation)
 
     @property
     def commentaire(self) -> str:
@@ -32,12 +72,14 @@ class Mesure:
 
     @property
     def taux(self) -> Decimal | None:
-        if self.valeur is None or not self.cible_definie or not self.cible.valeur:
+        if self.qualitatif or self.valeur is None or not self.cible_definie or not self.cible.valeur:
             return None
         return self.valeur / self.cible.valeur
 
     @property
     def atteinte(self) -> str:
+        if self.qualitatif:
+            return _ATTEINTE_DE_L_APPRECIATION.get(self.appreciation, NON_MESURABLE)
         if self.valeur is None or not self.cible_definie:
             return NON_MESURABLE
         return ATTEINT if self.valeur >= self.cible.valeur else NON_ATTEINT
@@ -49,6 +91,7 @@ class BilanCibles:
 
     annee: int | None
     atteints: int = 0
+    partiellement_atteints: int = 0
     non_atteints: int = 0
     non_mesurables: int = 0
     valeurs_saisies: int = 0
@@ -56,7 +99,7 @@ class BilanCibles:
 
     @property
     def mesurables(self) -> int:
-        return self.atteints + self.non_atteints
+        return self.atteints + self.partiellement_atteints + self.non_atteints
 
     @property
     def taux_atteinte(self) -> Decimal | None:
@@ -72,7 +115,8 @@ def bilan_cibles(mesures: list[Mesure], annee: int | None = None) -> BilanCibles
     for mesure in mesures:
         atteinte = mesure.atteinte
         bilan.atteints += atteinte == ATTEINT
+        bilan.partiellement_atteints += atteinte == PARTIELLEMENT_ATTEINT
         bilan.non_atteints += atteinte == NON_ATTEINT
         bilan.non_mesurables += atteinte == NON_MESURABLE
-        bilan.valeurs_saisies += mesure.valeur is not None
+        bilan.valeurs_saisies += mesure.saisie
     return bilan

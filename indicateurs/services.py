@@ -35,8 +35,11 @@ class ConflitEdition(ValidationError):
 
 @dataclass
 class Valeur:
+    """La saisie d'un indicateur pour une année : une valeur (quantitatif) ou une appréciation (qualitatif)."""
+
     valeur: Decimal | None
     commentaire: str = ""
+    appreciation: str = ""
 
 
 def suivi_obtenir(*, contrat, annee: int) -> SuiviAnnuel:
@@ -77,7 +80,8 @@ def saisie_enregistrer(
     valeurs: dict,
     recits: dict,
 ) -> int:
-    """Écrit d'un bloc les valeurs (indicateur → Valeur) et récits (action → {champ: texte}) d'une année.
+    """Écrit d'un bloc les valeurs et appréciations (indicateur → Valeur) et récits (action → {champ: texte}) d'une
+    année.
 
     Renvoie le nombre d'objets modifiés. Rien n'est écrit si l'année est verrouillée ou modifiée entre-temps."""
     if not suivi.modifiable:
@@ -97,12 +101,17 @@ def saisie_enregistrer(
             raise ValidationError("Un indicateur n'appartient pas à ce contrat.")
         realisation = existantes.get(indicateur.pk)
         if realisation is None:
-            if saisie.valeur is None and not saisie.commentaire:
+            if saisie.valeur is None and not saisie.appreciation and not saisie.commentaire:
                 continue
             realisation = Realisation(indicateur=indicateur, annee=suivi.annee)
-        elif realisation.valeur == saisie.valeur and realisation.commentaire == saisie.commentaire:
+        elif (realisation.valeur, realisation.appreciation, realisation.commentaire) == (
+            saisie.valeur,
+            saisie.appreciation,
+            saisie.commentaire,
+        ):
             continue
         realisation.valeur = saisie.valeur
+        realisation.appreciation = saisie.appreciation
         realisation.commentaire = saisie.commentaire
         realisation._history_user = user
         realisation._change_reason = f"Saisie {suivi.annee}"

@@ -1,4 +1,5 @@
-"""Le « Tableau des actions et suivi de leurs indicateurs » : T0 et cible par année, « nd » compris."""
+"""Le « Tableau des actions et suivi de leurs indicateurs » : T0 et cible par année, « nd » compris ; les indicateurs
+qualitatifs et ceux dont le document ne chiffre pas la cible y figurent aussi."""
 
 from dataclasses import dataclass
 
@@ -9,6 +10,12 @@ from indicateurs.models import Indicateur
 class LigneIndicateur:
     indicateur: Indicateur
     cibles: list  # une entrée par année du contrat : Cible ou None (aucune cible saisie)
+
+    @property
+    def sans_cible(self) -> bool:
+        """Le document ne fixe aucune cible et aucune n'a été fixée depuis : une seule mention pour toutes les années
+        (un indicateur qualitatif n'a jamais de cible)."""
+        return not self.indicateur.cible_chiffree and all(c is None for c in self.cibles)
 
 
 def tableau_indicateurs(contrat, actions=None) -> list[LigneIndicateur]:

@@ -10,6 +10,7 @@ from actions.models import Action
 from commun.excel import reponse_xlsx
 from commun.formats import nombre
 from comptes.acces import annee_du_contrat, contrat_requis
+from indicateurs.enums import Appreciation
 from indicateurs.exports import classeur_indicateurs
 from indicateurs.forms import LIBELLES_RECIT, CibleForm, GrilleSaisieForm, StatutForm
 from indicateurs.historique import historique_indicateur
@@ -65,16 +66,19 @@ def _changements_concurrents(form, indicateurs, actions, realisations, recits) -
     changements = []
     for indicateur in indicateurs:
         actuelle = realisations.get(indicateur.pk)
-        for prefixe, attribut in (("v", "valeur"), ("c", "commentaire")):
+        resultat = ("a", "appreciation") if indicateur.est_qualitatif else ("v", "valeur")
+        for prefixe, attribut in (resultat, ("c", "commentaire")):
             champ = form.fields[f"{prefixe}{indicateur.pk}"]
             lue = (
                 champ.to_python(form.data.get(f"initial-{prefixe}{indicateur.pk}"))
                 if prefixe == "v"
-                else (form.data.get(f"initial-c{indicateur.pk}", ""))
+                else (form.data.get(f"initial-{prefixe}{indicateur.pk}", ""))
             )
             maintenant = getattr(actuelle, attribut) if actuelle else (None if prefixe == "v" else "")
             if (lue or None) != (maintenant or None):
-                quoi = "valeur" if prefixe == "v" else "commentaire"
+                quoi = {"v": "valeur", "a": "appréciation", "c": "commentaire"}[prefixe]
+                if prefixe == "a":
+                    lue, maintenant = (Appreciation(x).label if x else None for x in (lue, maintenant))
                 changements.append(f"{indicateur.libelle} ({quoi}) : {_affiche(lue)} → {_affiche(maintenant)}")
     for action in actions:
         actuel = recits.get(action.pk)
@@ -92,9 +96,12 @@ def _rebaser(form, version, realisations, recits) -> QueryDict:
     donnees["version"] = version
     for indicateur in form.indicateurs:
         actuelle = realisations.get(indicateur.pk)
-        donnees[f"initial-v{indicateur.pk}"] = (
-            nombre(actuelle.valeur) if actuelle and actuelle.valeur is not None else ""
-        )
+        if indicateur.est_qualitatif:
+            donnees[f"initial-a{indicateur.pk}"] = actuelle.appreciation if actuelle else ""
+        else:
+            donnees[f"initial-v{indicateur.pk}"] = (
+                nombre(actuelle.valeur) if actuelle and actuelle.valeur is not None else ""
+            )
         donnees[f"initial-c{indicateur.pk}"] = actuelle.commentaire if actuelle else ""
     for action in form.actions:
         actuel = recits.get(action.pk)
@@ -235,7 +242,7 @@ def indicateur_detail(request, contrat, pk):
         {
             "contrat": contrat,
             "indicateur": indicateur,
-            "mesures": [Mesure(a, cibles.get(a), realisations.get(a)) for a in contrat.annees],
+            "mesures": [Mesure(a, cibles.get(a), realisations.get(a), indicateur=indicateur) for a in contrat.annees],
             "historique": historique_indicateur(indicateur),
             "peut_definir_cible": request.user.has_perm("indicateurs.definir_cible", contrat),
             "cible_form": CibleForm(),

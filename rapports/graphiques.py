@@ -82,8 +82,9 @@ def graphique_execution(budgets, titre: str = "Exécution budgétaire") -> str:
 def graphique_indicateurs(
     indicateurs, annees, titre: str = "Taux d'atteinte des cibles (%)", hauteur_barre: int = 22
 ) -> str:
-    """Par indicateur et par année : valeur atteinte rapportée à la cible ; « » si aucun taux n'est calculable."""
-    indicateurs = list(reversed(indicateurs))
+    """Par indicateur et par année : valeur atteinte rapportée à la cible ; « » si aucun taux n'est calculable.
+    Un indicateur qualitatif n'a pas de taux : il n'y figure pas (son appréciation est dans la matrice)."""
+    indicateurs = [i for i in reversed(indicateurs) if not i.indicateur.est_qualitatif]
     graphique = pygal.HorizontalBar(
         **_config(
             height=140 + hauteur_barre * max(len(indicateurs), 1) * max(len(annees), 1),

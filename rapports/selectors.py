@@ -215,7 +215,10 @@ def _indicateurs_par_action(contrat, annees) -> dict:
             IndicateurRapport(
                 indicateur=indicateur,
                 repere=f"{indicateur.action.numero}.{RANGS[rang % len(RANGS)]}",
-                mesures=[Mesure(a, cibles.get(a), realisations.get((indicateur.pk, a))) for a in annees],
+                mesures=[
+                    Mesure(a, cibles.get(a), realisations.get((indicateur.pk, a)), indicateur=indicateur)
+                    for a in annees
+                ],
                 trajectoire=trajectoire,
             )
         )

@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from commun.cache import cle, en_cache
-from indicateurs.selectors import ATTEINT, NON_ATTEINT
+from indicateurs.selectors import ATTEINT, NON_ATTEINT, PARTIELLEMENT_ATTEINT
 from rapports.graphiques import graphique_execution, graphique_indicateurs
 from rapports.redaction import date_longue as formater_date
 from rapports.redaction import organe_nom
@@ -13,7 +13,9 @@ register = template.Library()
 
 @register.filter
 def classe_atteinte(atteinte):
-    return {ATTEINT: "atteint", NON_ATTEINT: "non-atteint"}.get(atteinte, "nd")
+    return {ATTEINT: "atteint", PARTIELLEMENT_ATTEINT: "partiellement-atteint", NON_ATTEINT: "non-atteint"}.get(
+        atteinte, "nd"
+    )
 
 
 def _graphiques_contrat_html(contrat) -> str:

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import factory
 
+from indicateurs.enums import NatureIndicateur
 from indicateurs.models import Cible, Indicateur
 from tests.actions.factories import ActionFactory
 
@@ -14,6 +15,10 @@ class IndicateurFactory(factory.django.DjangoModelFactory):
     libelle = factory.Sequence(lambda n: f"Nombre de personnes accompagnées {n}")
     unite = "personnes"
     t0 = Decimal("10")
+
+    class Params:
+        qualitatif = factory.Trait(nature=NatureIndicateur.QUALITATIF, unite="", t0=None, cible_chiffree=False)
+        sans_cible = factory.Trait(cible_chiffree=False, t0=None)
 
 
 class CibleFactory(factory.django.DjangoModelFactory):

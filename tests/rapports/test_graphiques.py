@@ -41,9 +41,16 @@ def test_un_libelle_hostile_reste_du_texte():
 
     cible = SimpleNamespace(nd=False, valeur=Decimal("10"))
     indicateur = IndicateurRapport(
-        indicateur=SimpleNamespace(libelle='<script>alert("x")</script>', portee="local"),
+        indicateur=SimpleNamespace(libelle='<script>alert("x")</script>', portee="local", est_qualitatif=False),
         repere="1.a",
-        mesures=[Mesure(2024, cible, SimpleNamespace(valeur=Decimal("5"), commentaire=""))],
+        mesures=[
+            Mesure(
+                2024,
+                cible,
+                SimpleNamespace(valeur=Decimal("5"), commentaire=""),
+                indicateur=SimpleNamespace(est_qualitatif=False),
+            )
+        ],
         trajectoire=[(2024, cible)],
     )
     svg = graphique_indicateurs([indicateur], [2024])
