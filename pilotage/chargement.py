@@ -11,6 +11,7 @@ from django.db import transaction
 from actions.models import Action, Jalon
 from contrats.enums import TypeContrat, TypeEcheance
 from contrats.models import (
+    COMPTES_DELIBERATION,
     Axe,
     Contrat,
     Deliberation,
@@ -24,6 +25,7 @@ from contrats.models import (
 )
 from finances.models import LigneBudgetaire, MontantAnnonce
 from finances.services import budget_verifier_regles
+from indicateurs.enums import NatureIndicateur
 from indicateurs.models import Bilan, BilanChiffre, BilanRubrique, Cible, Indicateur
 
 ND = "nd"
@@ -273,30 +275,7 @@ def _action(contrat: Contrat, axes: dict, a: dict) -> Action:
         jalon.save()
 
     for rang, i in enumerate(a.get("indicateurs", [])):
-        t0 = i.get("t0")
-        indicateur = _enregistrer(
-            Indicateur,
-            {"action": action, "libelle": i["libelle"].strip()},
-            {
-                "ordre": rang,
-                "unite": i.get("unite") or "",
-                "portee": i.get("portee") or "local",
-                "t0": None if t0 in (None, ND) else _decimal(t0),
-                "commentaire": _texte(i, "commentaire"),
-            },
-        )
-        for annee, valeur in (i.get("cibles") or {}).items():
-            nd = valeur == ND
-            _enregistrer(
-                Cible,
-                {"indicateur": indicateur, "annee": int(annee)},
-                {
-                    "valeur": None if nd else _decimal(valeur),
-                    "nd": nd,
-                    "nd_motif": _texte(i, "nd_motif") if nd else "",
-                    "nd_date_limite": _date(i.get("nd_date_limite")) if nd else None,
-                },
-            )
+        _indicateur(action, i, rang)
 
     for ligne in a.get("budget", []):
         _enregistrer(
@@ -307,12 +286,58 @@ def _action(contrat: Contrat, axes: dict, a: dict) -> Action:
     return action
 
 
+def _indicateur(action: Action, i: dict, rang: int) -> Indicateur:
+    """Un indicateur tel que le document le formule : chiffré (cibles, « nd » compris), chiffré sans cible
+    (« cible_chiffree: false » : le document ne fixe aucune valeur, ni « nd ») ou qualitatif. Rien n'est déduit :
+    un indicateur chiffré sans cibles ni « cible_chiffree: false » est une erreur de transcription."""
+    libelle = i["libelle"].strip()
+    nature = i.get("nature") or NatureIndicateur.QUANTITATIF
+    cibles = i.get("cibles") or {}
+    cible_chiffree = i.get("cible_chiffree", True)
+    if nature == NatureIndicateur.QUANTITATIF and cible_chiffree and not cibles:
+        raise ValidationError(
+            f"Indicateur « {libelle} » : aucune cible transcrite. Si le document n'en fixe aucune, écrire "
+            "« cible_chiffree: false » ; si elle est à définir, « nd » avec son motif."
+        )
+    if not cible_chiffree and cibles:
+        raise ValidationError(f"Indicateur « {libelle} » : « cible_chiffree: false » et des cibles à la fois.")
+    t0 = i.get("t0")
+    indicateur = _enregistrer(
+        Indicateur,
+        {"action": action, "libelle": libelle},
+        {
+            "ordre": rang,
+            "nature": nature,
+            "cible_chiffree": bool(cible_chiffree),
+            "unite": i.get("unite") or "",
+            "portee": i.get("portee") or "local",
+            "t0": None if t0 in (None, ND) else _decimal(t0),
+            "commentaire": _texte(i, "commentaire"),
+        },
+    )
+    # Les cibles sont celles du document : une année qui n'y figure plus disparaît au rechargement.
+    indicateur.cibles.exclude(annee__in=[int(annee) for annee in cibles]).delete()
+    for annee, valeur in cibles.items():
+        nd = valeur == ND
+        _enregistrer(
+            Cible,
+            {"indicateur": indicateur, "annee": int(annee)},
+            {
+                "valeur": None if nd else _decimal(valeur),
+                "nd": nd,
+                "nd_motif": _texte(i, "nd_motif") if nd else "",
+                "nd_date_limite": _date(i.get("nd_date_limite")) if nd else None,
+            },
+        )
+    return indicateur
+
+
 def _deliberation(contrat: Contrat, d: dict, rang: int) -> Deliberation:
     deliberation = _enregistrer(
         Deliberation,
         {
             "organisation": Organisation.objects.get(slug=d["organisation"]),
-            "organe": d["instance"],
+            "organe": d.get("instance") or "",
             "date": _date(d["date"]),
             "objet": d["objet"].strip(),
         },
@@ -322,14 +347,8 @@ def _deliberation(contrat: Contrat, d: dict, rang: int) -> Deliberation:
             "president": d.get("president") or "",
             "secretaire": d.get("secretaire") or "",
             "rubrique": d.get("rubrique") or "",
-            "membres": d["membres"],
-            "membres_en_exercice": d["membres_en_exercice"],
-            "presents": d["presents"],
-            "procurations": d["procurations"],
-            "pour": d["pour"],
-            "contre": d["contre"],
-            "abstention": d["abstention"],
-            "ne_prend_pas_part": d["ne_prend_pas_part"],
+            # Une délibération seulement citée (date et objet) n'a ni présences ni scrutin : ils restent vides.
+            **{champ: d.get(champ) for champ in COMPTES_DELIBERATION},
             "membres_presents": list(d.get("membres_presents") or []),
             "membres_absents": list(d.get("membres_absents") or []),
             "expose": _texte(d, "expose"),

@@ -91,7 +91,8 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
             )
         )
 
-    # Indicateurs : actions sans indicateur, indicateurs sans cible, nd échus.
+    # Indicateurs : actions sans indicateur (qualitatif ou chiffré), indicateurs sans cible, nd échus. Un indicateur
+    # qualitatif, ou dont le document ne chiffre pas la cible, n'attend ni cible ni T0 : rien n'y manque.
     par_action = defaultdict(list)
     for indicateur in indicateurs:
         par_action[indicateur.action_id].append(indicateur)
@@ -107,7 +108,7 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
         lieu = f"Action {action.numero} – {indicateur.libelle}"
         cibles = {c.annee: c for c in indicateur.cibles.all()}
         manquantes = [str(a) for a in contrat.annees if a not in cibles]
-        if manquantes:
+        if manquantes and indicateur.cible_chiffree:
             anomalies.append(
                 Anomalie(
                     AVERTISSEMENT,
@@ -133,7 +134,7 @@ def controles(contrat, aujourd_hui: datetime.date | None = None) -> list[Anomali
                     url_action(action),
                 )
             )
-        if indicateur.t0 is None:
+        if indicateur.t0_nd:
             anomalies.append(
                 Anomalie(AVERTISSEMENT, "Indicateurs", lieu, "Situation T0 « nd » : pas de valeur de départ.")
             )

@@ -174,10 +174,12 @@ def expose(rapport) -> list[Bloc]:
 def _cibles_de_l_annee(cibles) -> str:
     if not cibles.saisi:
         return f" En {cibles.annee} : aucune valeur n'est saisie."
+    partielles = cibles.partiellement_atteints
+    dont = f" (dont {partielles} partiellement atteinte{_s(partielles)})" if partielles else ""
     return (
         f" En {cibles.annee} : {cibles.atteints} cible{_s(cibles.atteints)} atteinte{_s(cibles.atteints)} sur "
-        f"{cibles.mesurables} mesurable{_s(cibles.mesurables)}, {cibles.non_mesurables} non "
-        f"mesurable{_s(cibles.non_mesurables)} (cible « nd » ou valeur non renseignée)."
+        f"{cibles.mesurables} mesurable{_s(cibles.mesurables)}{dont}, {cibles.non_mesurables} non "
+        f"mesurable{_s(cibles.non_mesurables)} (cible « nd » ou non chiffrée, valeur ou appréciation non renseignée)."
     )
 
 
