@@ -438,3 +438,14 @@ def test_coherence_garde_les_alertes_d_un_indicateur_chiffre():
     assert "Situation T0 « nd » : pas de valeur de départ." in messages
     assert "Aucune cible pour 2025, 2026, 2027." in messages
     assert len(messages) == 3 and "Aucun indicateur." not in messages
+
+
+def test_page_du_contrat_montre_une_deliberation_citee(connecte):
+    calpae = Contrat.objects.get(slug=CALPAE)
+    Deliberation.objects.create(
+        organisation=calpae.collectivite, contrat=calpae, date=datetime.date(2020, 9, 17), objet="Convention 2020"
+    )
+    texte = _texte_visible(connecte("ddets").get(reverse("pilotage:contrat", args=[CALPAE])))
+    assert "Délibération de Dijon métropole – séance du 17 septembre 2020 Objet : Convention 2020" in texte
+    assert "Présences et scrutin : non précisés (délibération citée par sa date et son objet)." in texte
+    assert "Bureau de Dijon métropole – séance du 12 septembre 2024" in texte and "votants : 39" in texte
