@@ -1,21 +1,13 @@
 """Les pages du contrat : ce qu'un utilisateur voit, ce qu'il ne voit pas, et en combien de requêtes."""
 
-import html
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptes.enums import Role
 from contrats.models import Contrat
-from finances.enums import Financeur
-from tests.actions.factories import ActionFactory
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
-from tests.contrats.factories import AxeFactory, ContratFactory, OrganisationFactory, ProfilFactory
-from tests.finances.factories import LigneBudgetaireFactory
-from tests.indicateurs.factories import CibleFactory, IndicateurFactory
+from tests.contrats.factories import OrganisationFactory, ProfilFactory
+from tests.outils import page as texte
 
 SLUGS = [CLS, CALPAE, CONTRAT_DE_VILLE]
 
@@ -29,11 +21,6 @@ def urls_du_contrat(slug):
         reverse("pilotage:action", args=[slug, action.numero]),
         reverse("finances:budget_annee", args=[slug, contrat.annee_debut]),
     ]
-
-
-def texte(reponse) -> str:
-    """Le texte de la page, espaces insécables ramenés à des espaces ordinaires."""
-    return re.sub(r"[\u00a0\u202f]", " ", html.unescape(reponse.content.decode()))
 
 
 def test_anonyme_renvoye_vers_la_connexion(client):
@@ -124,52 +111,6 @@ def test_budget_reserve_aux_financiers(connecte):
 def test_annee_hors_contrat_dans_l_url(connecte):
     reponse = connecte("finances").get(reverse("finances:budget_annee", args=[CLS, 2031]))
     assert reponse.status_code == 404
-
-
-def _contrat_de_taille(nb_actions):
-    contrat = ContratFactory()
-    axes = [AxeFactory(contrat=contrat, numero=n) for n in range(1, 5)]
-    for n in range(nb_actions):
-        action = ActionFactory(contrat=contrat, axe=axes[n % 4], numero=str(n + 1))
-        for annee in contrat.annees:
-            LigneBudgetaireFactory(action=action, annee=annee, financeur=Financeur.ETAT, montant=1000)
-            LigneBudgetaireFactory(action=action, annee=annee, financeur=Financeur.COLLECTIVITE, montant=1000)
-        indicateur = IndicateurFactory(action=action)
-        for annee in contrat.annees:
-            CibleFactory(indicateur=indicateur, annee=annee)
-    profil = ProfilFactory(organisation=contrat.collectivite, role=Role.FINANCIER)
-    return contrat, profil.user
-
-
-# Requêtes par page, identiques pour 8 et 80 actions (session et profil compris).
-REQUETES = {
-    "pilotage:contrat": 23,
-    "pilotage:coherence": 12,
-    "pilotage:action": 12,  # la fiche ne calcule plus le tableau budgétaire du contrat, qu'elle n'affiche pas
-    "finances:budget_annee": 8,
-    "pilotage:liste": 6,
-}
-
-
-@pytest.mark.parametrize(
-    "vue", ["pilotage:contrat", "pilotage:coherence", "pilotage:action", "finances:budget_annee", "pilotage:liste"]
-)
-def test_nombre_de_requetes_fixe_8_ou_80_actions(client, vue):
-    nombres = []
-    for taille in (8, 80):
-        contrat, user = _contrat_de_taille(taille)
-        client.force_login(user)
-        args = {
-            "pilotage:contrat": [contrat.slug],
-            "pilotage:coherence": [contrat.slug],
-            "pilotage:action": [contrat.slug, "1"],
-            "finances:budget_annee": [contrat.slug, 2025],
-            "pilotage:liste": [],
-        }[vue]
-        with CaptureQueriesContext(connection) as requetes:
-            assert client.get(reverse(vue, args=args)).status_code == 200
-        nombres.append(len(requetes))
-    assert nombres == [REQUETES[vue]] * 2
 
 
 def test_budget_a_une_date_et_budget_initial(connecte):
