@@ -277,18 +277,10 @@ class Budget:
         return self.realise.total / self.prevu_saisi if self.saisi and self.prevu_saisi else None
 
     @property
-    def taux_engagement(self) -> Decimal | None:
-        return self.engage.total / self.prevu_saisi if self.saisi and self.prevu_saisi else None
-
-    @property
     def absent(self) -> str:
         """Ce qu'on écrit à la place d'un chiffre qui n'existe pas : « non saisi » si une exécution est attendue et
         manque, « — » sinon (rien de prévu, ou un taux sans montant en vigueur)."""
         return NON_SAISI if self.attendues and not self.saisi else "—"
-
-    @property
-    def a_des_depenses(self) -> bool:
-        return bool(self.engage.total or self.realise.total)
 
     def ajouter(self, autre: "Budget") -> None:
         self.prevu.ajouter(autre.prevu)
@@ -298,13 +290,6 @@ class Budget:
         self.attendues += autre.attendues
         self.saisies += autre.saisies
         self.provisoire = self.provisoire or autre.provisoire
-
-    @classmethod
-    def cumul(cls, budgets, annee=None) -> "Budget":
-        total = cls(annee=annee)
-        for budget in budgets:
-            total.ajouter(budget)
-        return total
 
 
 @dataclass

@@ -154,7 +154,6 @@ def accueil(request):
             "en_retard": [e for e in echeances if e.en_retard],
             "a_venir": [e for e in echeances if not e.faite and not e.en_retard],
             "faites": [e for e in echeances if e.faite],
-            "aujourd_hui": aujourd_hui,
         },
     )
 

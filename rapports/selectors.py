@@ -191,10 +191,6 @@ class Rapport:
         return [s for s in self.signataires if s.role == RoleSignataire.ETAT]
 
     @property
-    def collectivites(self) -> list:
-        return [s for s in self.signataires if s.role == RoleSignataire.COLLECTIVITE]
-
-    @property
     def partenaires(self) -> list:
         return [s for s in self.signataires if s.role == RoleSignataire.PARTENAIRE]
 
