@@ -85,12 +85,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache des pages et des graphiques d'un contrat (commun/cache.py), indexé sur la version de ses données : aucune
 # invalidation, donc correct même si chaque processus a le sien. En mémoire de chaque processus pour l'instant
 # (développement, tests, petite production) ; un cache partagé entre processus (base de données ou Redis) le
-# remplacera sans rien changer au code.
+# remplacera sans rien changer au code. Une entrée pèse de 5 à 40 Ko (CLS de Dijon) : au plus ~20 Mo par processus,
+# les entrées les moins lues partant les premières.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "contrats-solidarites",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     }
 }
 
