@@ -8,6 +8,7 @@ from commun.excel import FORMAT_EUROS, FORMAT_NOMBRE, ecrire_texte, feuille_prep
 from finances.enums import Financeur, TypeImport
 from finances.models import MONTANT_MAX, Execution
 from finances.selectors import lignes_en_vigueur
+from indicateurs.enums import NatureIndicateur
 from indicateurs.models import Indicateur, Realisation, SuiviAnnuel
 
 LIGNES_MAX = 5000  # lignes de données ; limite fixe, indépendante des réglages
@@ -126,7 +127,8 @@ def _feuille_modele_indicateurs(feuille, contrat) -> None:
     verrouillees = [f"{a} ({s.get_statut_display().lower()})" for a, s in sorted(suivis.items()) if not s.modifiable]
     consigne = (
         "Seul l'identifiant compte : les colonnes Action et Indicateur sont indicatives. Une ligne sans valeur ni "
-        "commentaire est ignorée ; pas de formules."
+        "commentaire est ignorée ; pas de formules. Les indicateurs qualitatifs n'y figurent pas : ils s'apprécient "
+        "dans la grille de suivi."
     )
     if verrouillees:
         consigne += f" Années non modifiables : {', '.join(verrouillees)}."
@@ -136,6 +138,7 @@ def _feuille_modele_indicateurs(feuille, contrat) -> None:
     }
     indicateurs = (
         Indicateur.objects.filter(action__contrat=contrat)
+        .exclude(nature=NatureIndicateur.QUALITATIF)  # appréciés dans la grille, sans chiffre à importer
         .select_related("action")
         .order_by("action__ordre", "action__numero", "ordre", "pk")
     )

@@ -106,6 +106,14 @@ def _valider_indicateurs(contrat, lignes_brutes: list, etat: EtatIndicateurs, an
             ligne.erreur(
                 "A", f"L'indicateur n°{pk} n'existe pas dans ce contrat : partez du modèle téléchargé pour ce contrat."
             )
+        elif indicateur is not None and indicateur.est_qualitatif:
+            # Un qualitatif s'apprécie (atteint, partiellement, non atteint) dans la grille : ni chiffre à importer,
+            # ni commentaire qui écraserait son appréciation.
+            ligne.erreur(
+                "A",
+                f"L'indicateur n°{pk} est qualitatif : son appréciation et son commentaire se saisissent dans la "
+                "grille de suivi, pas par import.",
+            )
         annee = ligne.lire("D", annee, en_annee, contrat=contrat)
         valeur = ligne.lire(
             "E",

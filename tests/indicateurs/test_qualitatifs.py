@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -449,3 +450,25 @@ def test_page_du_contrat_montre_une_deliberation_citee(connecte):
     assert "Délibération de Dijon métropole – séance du 17 septembre 2020 Objet : Convention 2020" in texte
     assert "Présences et scrutin : non précisés (délibération citée par sa date et son objet)." in texte
     assert "Bureau de Dijon métropole – séance du 12 septembre 2024" in texte and "votants : 39" in texte
+
+
+def test_l_import_excel_ne_touche_pas_aux_qualitatifs(apprecie, connecte, qualitatif, sans_cible):
+    """Le modèle d'import ne propose que les indicateurs chiffrés ; une ligne ajoutée pour un qualitatif est refusée,
+    et l'appréciation saisie dans la grille reste."""
+    client = connecte("metropole")
+    classeur = load_workbook(BytesIO(client.get(reverse("finances:modele", args=[CONTRAT_DE_VILLE])).content))
+    feuille = classeur["Indicateurs"]
+    identifiants = {rangee[0].value for rangee in feuille.iter_rows(min_row=6)}
+    assert sans_cible.pk in identifiants and qualitatif.pk not in identifiants
+    assert feuille.max_row - 5 == 17 * 4  # 17 indicateurs chiffrés × 4 années
+    ajout = feuille.max_row + 1
+    for colonne, valeur in enumerate((qualitatif.pk, "2", qualitatif.libelle, 2020, None, "écrase ?"), start=1):
+        feuille.cell(row=ajout, column=colonne, value=valeur)
+    fichier = BytesIO()
+    classeur.save(fichier)
+    reponse = client.post(
+        reverse("finances:import", args=[CONTRAT_DE_VILLE]),
+        {"type": "indicateurs", "fichier": SimpleUploadedFile("import.xlsx", fichier.getvalue())},
+    )
+    assert f"L'indicateur n°{qualitatif.pk} est qualitatif" in _texte_visible(reponse)
+    assert Realisation.objects.get(indicateur=qualitatif, annee=2020).appreciation == "partiellement_atteint"
