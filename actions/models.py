@@ -99,6 +99,16 @@ class Action(models.Model):
     def __str__(self):
         return f"Action {self.numero} – {self.intitule}"
 
+    @property
+    def renforcement_non_precise(self) -> bool:
+        """Action existante renforcée dont la fiche ne dit pas en quoi (file active, publics, territoires)."""
+        modalites = (
+            self.renforcement_file_active,
+            self.renforcement_nouveaux_publics,
+            self.renforcement_nouveaux_territoires,
+        )
+        return self.nature == NatureAction.EXISTANTE_RENFORCEE and not any(modalites)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

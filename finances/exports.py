@@ -134,7 +134,7 @@ def classeur_execution(contrat) -> Workbook:
         entetes=entetes,
         largeurs=[50, 8, 16, 16, 14, 14, 12, 16, 50],
     )
-    feuille["D3"] = f"Seuil de sous-consommation : {contrat.seuil_sous_consommation} %"
+    feuille["D3"] = f"Seuil de sous-consommation : {contrat.seuil_sous_consommation} % (paramètre de l'application)"
     for cellule in execution.cellules:
         ecrire_texte(feuille, ligne, 1, f"{cellule.action.numero} {cellule.action.intitule}")
         feuille.cell(row=ligne, column=2, value=cellule.annee)

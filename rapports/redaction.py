@@ -145,7 +145,11 @@ def expose(rapport) -> list[Bloc]:
             f"action n°{c.action.numero} en {c.annee} ({c.financeur_libelle}, {pourcentage(c.taux)})"
             for c in synthese.sous_consommations
         ]
-        texte += f" Sous le seuil de sous-consommation du contrat ({synthese.seuil} %) : {_liste(cellules)}."
+        # Le contrat parle de « sous-consommation manifeste » sans taux : le seuil est un paramètre de l'application.
+        texte += (
+            f" Sous le seuil de sous-consommation paramétré dans l'application ({synthese.seuil} %) : "
+            f"{_liste(cellules)}."
+        )
     blocs.append(Bloc(texte))
 
     if synthese.nb_indicateurs:
