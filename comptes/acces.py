@@ -44,8 +44,19 @@ def ids_contrats_visibles(user) -> frozenset[int]:
 
 
 def contrat_visible(request, slug) -> Contrat:
-    """Le contrat, s'il est visible de l'utilisateur ; sinon 404."""
-    return get_object_or_404(contrats_visibles(request.user).avec_collectivite(), slug=slug)
+    """Le contrat, s'il est visible de l'utilisateur ; sinon 404. Le contrat retient pour qui il a été trouvé
+    visible : les permissions objet vérifiées ensuite sur lui ne relisent pas la visibilité."""
+    contrat = get_object_or_404(contrats_visibles(request.user).avec_collectivite(), slug=slug)
+    contrat._visible_pour = request.user.pk
+    return contrat
+
+
+def est_visible(user, contrat) -> bool:
+    """Le contrat est-il visible de l'utilisateur ? Sans requête s'il a été chargé par `contrat_visible` pour lui ;
+    sinon une requête au plus par requête HTTP (`ids_contrats_visibles`)."""
+    if user.is_authenticated and getattr(contrat, "_visible_pour", None) == user.pk:
+        return True
+    return contrat.pk in ids_contrats_visibles(user)
 
 
 def annee_du_contrat(contrat: Contrat, annee: int) -> int:

@@ -3,7 +3,7 @@ au contrat sont vérifiés sur l'objet lui-même, dans chaque vue, export et rap
 
 import rules
 
-from comptes.acces import ids_contrats_visibles
+from comptes.acces import est_visible
 from comptes.enums import Role
 
 
@@ -14,7 +14,7 @@ def _contrat(objet):
 @rules.predicate
 def est_partie(user, objet):
     """Une requête au plus par requête HTTP, quel que soit le nombre de contrats vérifiés."""
-    return objet is not None and _contrat(objet).pk in ids_contrats_visibles(user)
+    return objet is not None and est_visible(user, _contrat(objet))
 
 
 def a_role(*roles):
@@ -45,21 +45,21 @@ est_administrateur = a_role(Role.ADMINISTRATEUR)
 agent_collectivite = a_role(Role.AGENT_COLLECTIVITE) & est_de_la_collectivite
 agent_etat = a_role(Role.AGENT_ETAT) & est_de_l_etat
 
-rules.add_perm("finances.modifier_budget", est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER))
+rules.add_perm("finances.modifier_budget", a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie)
 # Rapports : toute partie les lit ; seuls le secrétariat du conseil et l'administrateur figent une version
 # « pour transmission » et enregistrent le vote d'une délibération.
 rules.add_perm("rapports.voir", est_partie)
-rules.add_perm("rapports.transmettre", est_partie & a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT))
-importer_execution = est_partie & a_role(Role.ADMINISTRATEUR, Role.FINANCIER)
-saisir_valeurs = est_partie & (est_administrateur | agent_collectivite)
+rules.add_perm("rapports.transmettre", a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT) & est_partie)
+importer_execution = a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie
+saisir_valeurs = (est_administrateur | agent_collectivite) & est_partie
 rules.add_perm("finances.importer_execution", importer_execution)
 # Saisie des valeurs et récits : la collectivité ; validation, renvoi et réouverture : l'État.
 rules.add_perm("indicateurs.saisir", saisir_valeurs)
 # L'import Excel (modèle, envoi, confirmation) : qui peut importer au moins un type de données.
 rules.add_perm("finances.importer", importer_execution | saisir_valeurs)
-rules.add_perm("indicateurs.soumettre", est_partie & (est_administrateur | agent_collectivite))
-rules.add_perm("indicateurs.valider", est_partie & (est_administrateur | agent_etat))
-rules.add_perm("indicateurs.definir_cible", est_partie & (est_administrateur | agent_etat | agent_collectivite))
+rules.add_perm("indicateurs.soumettre", (est_administrateur | agent_collectivite) & est_partie)
+rules.add_perm("indicateurs.valider", (est_administrateur | agent_etat) & est_partie)
+rules.add_perm("indicateurs.definir_cible", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
 
 # Import Excel : la permission requise par type d'import. Les clés sont les valeurs de finances.enums.TypeImport,
 # écrites en toutes lettres : comptes est placé sous finances et ne l'importe pas.
