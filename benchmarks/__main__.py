@@ -13,34 +13,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.test.utils import get_runner, setup_test_environment  # noqa: E402
-
+from benchmarks.commun import base_jetable  # noqa: E402
+from benchmarks.exports import mesurer_exports  # noqa: E402
 from benchmarks.pages import mesurer_pages  # noqa: E402
+from benchmarks.rapports import mesurer_rapports  # noqa: E402
 
 
 def main():
-    setup_test_environment()
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    anciennes = runner.setup_databases()
-    try:
-        from comptes.services import comptes_demo_creer
-        from pilotage.chargement import donnees_charger
-
-        donnees_charger(dossier=Path(settings.BASE_DIR) / "fixtures")
-        comptes_demo_creer()
+    with base_jetable():
         mesurer_pages()
-        from benchmarks.exports import mesurer_exports
-
         mesurer_exports()
-        try:
-            from benchmarks.rapports import mesurer_rapports
-        except ImportError:
-            mesurer_rapports = None
-        if mesurer_rapports:
-            mesurer_rapports()
-    finally:
-        runner.teardown_databases(anciennes)
+        mesurer_rapports()
 
 
 if __name__ == "__main__":

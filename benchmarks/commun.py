@@ -1,9 +1,11 @@
 """Outils communs aux mesures : base jetable, contrats générés en masse, chronométrage et mémoire."""
 
+import contextlib
 import statistics
 import time
 import tracemalloc
 from decimal import Decimal
+from pathlib import Path
 
 
 def chronometrer(fonction, repetitions=5):
@@ -77,3 +79,23 @@ def generer_contrats(nombre: int, actions_par_contrat: int, prefixe: str = "benc
          for annee in range(2024, 2028)]
     )  # fmt: skip
     return contrats
+
+
+@contextlib.contextmanager
+def base_jetable():
+    """Une base de test jetable, chargée des données réelles et des comptes de démonstration, détruite à la fin."""
+    from django.conf import settings
+    from django.test.utils import get_runner, setup_test_environment
+
+    from comptes.services import comptes_demo_creer
+    from pilotage.chargement import donnees_charger
+
+    setup_test_environment()
+    runner = get_runner(settings)(verbosity=0, interactive=False)
+    anciennes = runner.setup_databases()
+    try:
+        donnees_charger(dossier=Path(settings.BASE_DIR) / "fixtures")
+        comptes_demo_creer()
+        yield
+    finally:
+        runner.teardown_databases(anciennes)

@@ -178,21 +178,10 @@ def mesurer_rapports() -> list[dict]:
 
 
 def main():
-    from django.conf import settings
-    from django.test.utils import get_runner, setup_test_environment
+    from benchmarks.commun import base_jetable
 
-    from comptes.services import comptes_demo_creer
-    from pilotage.chargement import donnees_charger
-
-    setup_test_environment()
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    anciennes = runner.setup_databases()
-    try:
-        donnees_charger(dossier=Path(settings.BASE_DIR) / "fixtures")
-        comptes_demo_creer()
+    with base_jetable():
         mesurer_rapports()
-    finally:
-        runner.teardown_databases(anciennes)
 
 
 if __name__ == "__main__":

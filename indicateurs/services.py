@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from commun.historique import enregistrer
 from contrats.versions import contrat_modifie
 from indicateurs.enums import SourceCible
 from indicateurs.models import Cible, Realisation, RecitAction, SuiviAnnuel
@@ -113,10 +114,7 @@ def saisie_enregistrer(
         realisation.valeur = saisie.valeur
         realisation.appreciation = saisie.appreciation
         realisation.commentaire = saisie.commentaire
-        realisation._history_user = user
-        realisation._change_reason = f"Saisie {suivi.annee}"
-        realisation.full_clean()
-        realisation.save()
+        enregistrer(realisation, user=user, motif=f"Saisie {suivi.annee}")
         modifies += 1
 
     recits_existants = {r.action_id: r for r in RecitAction.objects.filter(action__in=list(recits), annee=suivi.annee)}
@@ -132,10 +130,7 @@ def saisie_enregistrer(
             continue
         for champ in CHAMPS_RECIT:
             setattr(recit, champ, textes[champ])
-        recit._history_user = user
-        recit._change_reason = f"Saisie {suivi.annee}"
-        recit.full_clean()
-        recit.save()
+        enregistrer(recit, user=user, motif=f"Saisie {suivi.annee}")
         modifies += 1
     return modifies
 
@@ -183,8 +178,5 @@ def cible_definir(*, user, cible: Cible, valeur: Decimal, source: str, justifica
     cible.nd = False
     cible.nd_motif = ""
     cible.nd_date_limite = None
-    cible._history_user = user
-    cible._change_reason = f"{SourceCible(source).label} : {justification}"
-    cible.full_clean()
-    cible.save()
+    enregistrer(cible, user=user, motif=f"{SourceCible(source).label} : {justification}")
     return cible
