@@ -527,14 +527,14 @@ PAR_LIGNE_ECRITE = 7
     ("type_import", "compte", "slug", "fabrique", "apercu_attendu", "confirmation_fixe"),
     [
         # + 1 : la version des données du contrat, incrémentée une fois pour tout l'import (contrats/versions.py)
-        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 11, 14),
+        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 10, 13),
         (
             "indicateurs",
             "metropole",
             CLS,
             lignes_indicateurs_cls,
-            12,
-            54,
+            11,
+            53,
         ),  # 4 années : un suivi créé et pris par année
     ],
 )
