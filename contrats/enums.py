@@ -47,3 +47,16 @@ class TypeEcheance(models.TextChoices):
     RAPPORT_MI_PARCOURS = "rapport_mi_parcours", "Rapport d'exécution à mi-parcours"
     EVALUATION_NATIONALE = "evaluation_nationale", "Évaluation nationale à mi-parcours"
     AUTRE = "autre", "Autre"
+
+
+class TypeClause(models.TextChoices):
+    """Les clauses d'un article que l'application lit comme des données (les montants sont des MontantAnnonce, les
+    échéances des Echeance)."""
+
+    DUREE = "duree", "Durée"
+    PREAVIS = "preavis", "Préavis de dénonciation"
+    BENEFICIAIRE = "beneficiaire", "Bénéficiaire des versements"
+    COMPTABLE = "comptable", "Comptable assignataire"
+    ORDONNATEUR = "ordonnateur", "Ordonnateur"
+    CONTROLE = "controle", "Contrôle"
+    JURIDICTION = "juridiction", "Juridiction compétente"

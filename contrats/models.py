@@ -9,6 +9,7 @@ from contrats.enums import (
     CategorieQuartier,
     Organe,
     RoleSignataire,
+    TypeClause,
     TypeContrat,
     TypeEcheance,
     TypeOrganisation,
@@ -157,6 +158,81 @@ class Visa(models.Model):
 
     def __str__(self):
         return self.texte[:80]
+
+
+class Article(models.Model):
+    """Un article du contrat, numéroté et recopié tel qu'il est signé."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="articles")
+    ordre = models.PositiveSmallIntegerField(default=0)
+    numero = models.CharField("numéro", max_length=20)
+    titre = models.CharField(max_length=500, blank=True)
+    texte = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["contrat", "ordre", "pk"]
+        verbose_name = "article"
+        verbose_name_plural = "articles"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "ordre"],
+                name="article_ordre_unique",
+                violation_error_message="Un article occupe déjà cette place dans le contrat.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Article {self.numero}" + (f" – {self.titre}" if self.titre else "")
+
+
+class Clause(models.Model):
+    """Une clause d'article que l'application utilise comme donnée (durée, préavis, bénéficiaire, comptable…),
+    avec le texte exact qui la fixe et l'article d'où elle vient."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="clauses")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="clauses", null=True, blank=True)
+    type = models.CharField(max_length=20, choices=TypeClause.choices)
+    valeur = models.CharField(max_length=500, help_text="Ce que le document dit, tel qu'il le dit.")
+
+    class Meta:
+        ordering = ["contrat", "type", "pk"]
+        verbose_name = "clause"
+        verbose_name_plural = "clauses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "type"], name="clause_unique", violation_error_message="Cette clause existe déjà."
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} : {self.valeur}"
+
+    def clean(self):
+        if self.article_id and self.contrat_id and self.article.contrat_id != self.contrat_id:
+            raise ValidationError({"article": "L'article doit appartenir au même contrat."})
+
+
+class ChiffreDiagnostic(models.Model):
+    """Un chiffre du diagnostic annexé au contrat : contexte sourcé, jamais un indicateur du contrat."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="chiffres_diagnostic")
+    ordre = models.PositiveSmallIntegerField(default=0)
+    theme = models.CharField("thème", max_length=255, blank=True)
+    libelle = models.CharField("libellé", max_length=500)
+    valeur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    valeur_texte = models.CharField("valeur telle qu'écrite", max_length=100, blank=True)
+    unite = models.CharField("unité", max_length=50, blank=True)
+    territoire = models.CharField(max_length=255, blank=True)
+    periode = models.CharField("date ou période", max_length=100, blank=True)
+    source = models.CharField("source citée par le document", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["contrat", "ordre", "pk"]
+        verbose_name = "chiffre du diagnostic"
+        verbose_name_plural = "chiffres du diagnostic"
+
+    def __str__(self):
+        return f"{self.libelle} : {self.valeur_texte or self.valeur}"
 
 
 class Axe(models.Model):

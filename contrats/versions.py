@@ -17,7 +17,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 from commun.cache import modification_en_cours, noter_modification
 from contrats.models import (
+    Article,
     Axe,
+    ChiffreDiagnostic,
+    Clause,
     Contrat,
     Deliberation,
     Echeance,
@@ -126,7 +129,19 @@ def suivre_les_contrats() -> None:
     """Les modèles de l'application contrats (appelé par ContratsConfig.ready)."""
     pre_save.connect(_contrat_avant_enregistrement, sender=Contrat, dispatch_uid="version_donnees:contrat:avant")
     post_save.connect(_contrat_enregistre, sender=Contrat, dispatch_uid="version_donnees:contrat")
-    for modele in (Signataire, Visa, Axe, Quartier, InstanceGouvernance, Deliberation, PartenaireAssocie, Echeance):
+    for modele in (
+        Signataire,
+        Visa,
+        Article,
+        Clause,
+        ChiffreDiagnostic,
+        Axe,
+        Quartier,
+        InstanceGouvernance,
+        Deliberation,
+        PartenaireAssocie,
+        Echeance,
+    ):
         suivre(modele, "contrat")
     suivre(SousAxe, "axe__contrat")
     suivre(Organisation, _contrats_de_l_organisation, creation=False)

@@ -40,3 +40,19 @@ class Appreciation(models.TextChoices):
     ATTEINT = "atteint", "Atteint"
     PARTIELLEMENT_ATTEINT = "partiellement_atteint", "Partiellement atteint"
     NON_ATTEINT = "non_atteint", "Non atteint"
+
+
+class NatureChiffre(models.TextChoices):
+    VALEUR = "valeur", "Valeur"
+    STOCK = "stock", "Stock à une date"
+    FLUX = "flux", "Flux sur une période"
+
+
+class RelationChiffre(models.TextChoices):
+    """Comment un chiffre de bilan entre dans un autre : le total vaut la somme de ses parties, plus ce qui s'y
+    ajoute (stock de départ, entrées), moins ce qui s'en retranche (sorties) ; les « dont » n'en sont qu'une part."""
+
+    PARTIE = "partie", "partie de"
+    AJOUT = "ajout", "s'ajoute à (stock de départ, entrées)"
+    RETRAIT = "retrait", "se retranche de (sorties)"
+    DONT = "dont", "dont (part de)"

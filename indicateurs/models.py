@@ -6,7 +6,15 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from indicateurs.enums import Appreciation, NatureIndicateur, Portee, StatutSuivi, TransitionSuivi
+from indicateurs.enums import (
+    Appreciation,
+    NatureChiffre,
+    NatureIndicateur,
+    Portee,
+    RelationChiffre,
+    StatutSuivi,
+    TransitionSuivi,
+)
 
 
 class IndicateurQuerySet(models.QuerySet):
@@ -213,6 +221,14 @@ class BilanChiffre(models.Model):
     ordre = models.PositiveSmallIntegerField(default=0)
     libelle = models.CharField("libellé", max_length=500)
     valeur = models.DecimalField(max_digits=14, decimal_places=2)
+    nature = models.CharField(max_length=10, choices=NatureChiffre.choices, default=NatureChiffre.VALEUR)
+    reference = models.CharField(
+        "date ou période", max_length=100, blank=True, help_text="Telle qu'écrite : « au 31 décembre », « en 2023 »."
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="termes", verbose_name="entre dans"
+    )
+    relation = models.CharField(max_length=10, choices=RelationChiffre.choices, blank=True)
 
     class Meta:
         ordering = ["rubrique", "ordre", "pk"]
@@ -228,6 +244,12 @@ class BilanChiffre(models.Model):
 
     def __str__(self):
         return f"{self.valeur} {self.libelle}"
+
+    def clean(self):
+        if bool(self.parent_id) != bool(self.relation):
+            raise ValidationError("Un chiffre qui entre dans un autre dit comment (partie, ajout, retrait, dont).")
+        if self.parent_id and self.parent.rubrique.bilan_id != self.rubrique.bilan_id:
+            raise ValidationError({"parent": "Les deux chiffres doivent appartenir au même bilan."})
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,10 @@ from actions.models import Action, Jalon
 from contrats.enums import TypeContrat, TypeEcheance
 from contrats.models import (
     COMPTES_DELIBERATION,
+    Article,
     Axe,
+    ChiffreDiagnostic,
+    Clause,
     Contrat,
     Deliberation,
     Echeance,
@@ -171,6 +174,9 @@ def _contrat(donnees: dict) -> Contrat:
         _enregistrer(Visa, {"contrat": contrat, "ordre": rang}, {"texte": texte.strip()})
     contrat.visas.filter(ordre__gte=len(visas)).delete()
 
+    _articles(contrat, donnees)
+    _diagnostic(contrat, donnees.get("diagnostic", []))
+
     axes = {}
     for a in donnees.get("axes", []):
         axe = _enregistrer(
@@ -224,6 +230,47 @@ def _contrat(donnees: dict) -> Contrat:
             },
         )
     return contrat
+
+
+def _articles(contrat: Contrat, donnees: dict) -> None:
+    """Les articles, recopiés dans l'ordre du document, et les clauses que l'application lit comme des données,
+    chacune rattachée à l'article qui la fixe."""
+    articles = {}
+    for rang, a in enumerate(donnees.get("articles", [])):
+        article = _enregistrer(
+            Article,
+            {"contrat": contrat, "ordre": rang},
+            {"numero": str(a["numero"]), "titre": (a.get("titre") or "").strip(), "texte": _texte(a, "texte")},
+        )
+        articles.setdefault(article.numero, article)
+    contrat.articles.filter(ordre__gte=len(donnees.get("articles", []))).delete()
+    clauses = donnees.get("clauses", [])
+    for c in clauses:
+        _enregistrer(
+            Clause,
+            {"contrat": contrat, "type": c["type"]},
+            {"valeur": c["valeur"].strip(), "article": articles[str(c["article"])] if c.get("article") else None},
+        )
+    contrat.clauses.exclude(type__in=[c["type"] for c in clauses]).delete()
+
+
+def _diagnostic(contrat: Contrat, chiffres: list[dict]) -> None:
+    contrat.chiffres_diagnostic.all().delete()
+    for rang, c in enumerate(chiffres):
+        chiffre = ChiffreDiagnostic(
+            contrat=contrat,
+            ordre=rang,
+            theme=c.get("theme") or "",
+            libelle=c["libelle"].strip(),
+            valeur=_decimal(c["valeur"]) if c.get("valeur") is not None else None,
+            valeur_texte=str(c.get("valeur_texte") or ""),
+            unite=c.get("unite") or "",
+            territoire=c.get("territoire") or "",
+            periode=str(c.get("periode") or ""),
+            source=c.get("source") or "",
+        )
+        chiffre.full_clean()
+        chiffre.save()
 
 
 def _texte(a: dict, champ: str) -> str:
@@ -369,6 +416,7 @@ def _deliberation(contrat: Contrat, d: dict, rang: int) -> Deliberation:
             },
         )
         bilan.rubriques.all().delete()
+        chiffres = {}
         for rang_r, r in enumerate(b.get("rubriques", [])):
             action = (
                 Action.objects.filter(contrat=contrat, numero=str(r["action"])).first() if r.get("action") else None
@@ -377,11 +425,22 @@ def _deliberation(contrat: Contrat, d: dict, rang: int) -> Deliberation:
                 bilan=bilan, ordre=rang_r, action=action, intitule=r["intitule"].strip(), texte=_texte(r, "texte")
             )
             for rang_c, ch in enumerate(r.get("chiffres", [])):
+                # « entre_dans » : la clé (« cle ») d'un chiffre déjà écrit du même bilan, avec sa relation.
+                parent = chiffres[ch["entre_dans"]] if ch.get("entre_dans") else None
                 chiffre = BilanChiffre(
-                    rubrique=rubrique, ordre=rang_c, libelle=ch["libelle"], valeur=_decimal(ch["valeur"])
+                    rubrique=rubrique,
+                    ordre=rang_c,
+                    libelle=ch["libelle"],
+                    valeur=_decimal(ch["valeur"]),
+                    nature=ch.get("nature") or "valeur",
+                    reference=str(ch.get("reference") or ""),
+                    parent=parent,
+                    relation=ch.get("relation") or "",
                 )
                 chiffre.full_clean()
                 chiffre.save()
+                if ch.get("cle"):
+                    chiffres[ch["cle"]] = chiffre
     return deliberation
 
 

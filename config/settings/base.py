@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "actions",
     "indicateurs",
     "finances",
+    "coherence",
     "rapports",
     "pilotage",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoherenceConfig(AppConfig):
+    name = "coherence"
+    verbose_name = "Cohérence"
