@@ -113,7 +113,7 @@ def mesurer_pages():
         ("liste des contrats", reverse("pilotage:liste")),
         ("contrat", reverse("pilotage:contrat", args=[slug])),
         ("fiche action 5", reverse("pilotage:action", args=[slug, "5"])),
-        ("contrôles de cohérence", reverse("pilotage:coherence", args=[slug])),
+        ("contrôles de cohérence", reverse("coherence:constats", args=[slug])),
         ("grille de suivi 2025", reverse("indicateurs:grille", args=[slug, 2025])),
         ("exécution", reverse("finances:execution", args=[slug])),
         ("historique", reverse("pilotage:historique", args=[slug])),

@@ -72,3 +72,10 @@ def pourcentage(taux: Decimal | None) -> str:
 def periode(debut: int, fin: int) -> str:
     """Le libellé d'une période d'années : « 2024 » ou « 2024-2027 »."""
     return str(debut) if debut == fin else f"{debut}-{fin}"
+
+
+def nom_de(utilisateur) -> str:
+    """Le nom d'une personne (prénom et nom), son identifiant de connexion seulement s'il n'y a rien d'autre."""
+    if utilisateur is None:
+        return "système"
+    return utilisateur.get_full_name().strip() or utilisateur.get_username()

@@ -60,6 +60,8 @@ rules.add_perm("finances.importer", importer_execution | saisir_valeurs)
 rules.add_perm("indicateurs.soumettre", (est_administrateur | agent_collectivite) & est_partie)
 rules.add_perm("indicateurs.valider", (est_administrateur | agent_etat) & est_partie)
 rules.add_perm("indicateurs.definir_cible", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
+# Cohérence : un agent de l'une ou l'autre partie (État, collectivité) marque un constat « examiné ».
+rules.add_perm("coherence.examiner", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
 
 # Import Excel : la permission requise par type d'import. Les clés sont les valeurs de finances.enums.TypeImport,
 # écrites en toutes lettres : comptes est placé sous finances et ne l'importe pas.

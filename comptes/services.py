@@ -11,7 +11,7 @@ MOT_DE_PASSE_DEMO = "solidarites-demo"
 # identifiant -> (slug de l'organisation, rôle, superutilisateur)
 COMPTES_DEMO = {
     "admin": ("dijon-metropole", Role.ADMINISTRATEUR, True),
-    "ddets": ("ddets-cote-dor", Role.AGENT_ETAT, False),
+    "ddets": ("ddets-21", Role.AGENT_ETAT, False),
     "metropole": ("dijon-metropole", Role.AGENT_COLLECTIVITE, False),
     "finances": ("dijon-metropole", Role.FINANCIER, False),
     "secretariat": ("dijon-metropole", Role.SECRETARIAT, False),
@@ -28,6 +28,13 @@ def comptes_demo_creer(*, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> list:
     Organisation.objects.get_or_create(
         slug="grand-besancon-metropole",
         defaults={"nom": "Grand Besançon Métropole", "type": TypeOrganisation.METROPOLE, "departement": "25"},
+    )
+    # L'organisation d'un compte est un paramétrage de la plateforme, pas une donnée des documents : le CLS cite « la
+    # DDETS » sans dire son département ; le compte de l'agent de l'État est rattaché par l'administrateur au service
+    # de son département, qui voit les contrats de l'État de ce département.
+    Organisation.objects.get_or_create(
+        slug="ddets-21",
+        defaults={"nom": "DDETS de la Côte-d'Or", "type": TypeOrganisation.SERVICE_ETAT, "departement": "21"},
     )
     Organisation.objects.get_or_create(
         slug="mpdm", defaults={"nom": "Médiation Prévention Dijon Métropole", "type": TypeOrganisation.ASSOCIATION}

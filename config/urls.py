@@ -15,5 +15,6 @@ urlpatterns = [
     path("contrats/", include("pilotage.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
     path("contrats/<slug:slug>/", include("finances.urls")),
+    path("contrats/<slug:slug>/", include("coherence.urls")),
     path("contrats/<slug:slug>/rapports/", include("rapports.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from contrats.enums import TypeClause
 from finances.selectors import budgets_en_vigueur
 
 
@@ -13,3 +14,10 @@ def contrats_avec_totaux(contrats) -> list:
     for contrat in contrats:
         contrat.budget_total = totaux.get(contrat.pk)
     return contrats
+
+
+def clauses_du_contrat(contrat) -> list[tuple[str, object]]:
+    """Chaque clause que l'application lit (durée, préavis, bénéficiaire, comptable…) : celle du document, avec son
+    article, ou None quand le document ne la donne pas (« non précisé »). Une requête."""
+    clauses = {c.type: c for c in contrat.clauses.select_related("article")}
+    return [(libelle, clauses.get(type_)) for type_, libelle in TypeClause.choices]

@@ -18,11 +18,10 @@ from finances.models import LigneBudgetaire
 from finances.selectors import changements_des_avenants, tableau_budgetaire
 from indicateurs.models import Bilan, SuiviAnnuel
 from indicateurs.tableaux import tableau_indicateurs
-from pilotage import coherence
 from pilotage.exports import classeur_historique
 from pilotage.filters import ContratFilter
 from pilotage.historique import historique_contrat
-from pilotage.selectors import contrats_avec_totaux
+from pilotage.selectors import clauses_du_contrat, contrats_avec_totaux
 from pilotage.tables import ContratTable, HistoriqueTable
 
 
@@ -63,6 +62,9 @@ def contrat_detail(request, contrat):
             "contrat": contrat,
             "signataires": contrat.signataires.select_related("organisation"),
             "visas": contrat.visas.all(),
+            "articles": contrat.articles.all(),
+            "clauses": SimpleLazyObject(lambda: clauses_du_contrat(contrat)),
+            "diagnostic": contrat.chiffres_diagnostic.all(),
             "tableau": SimpleLazyObject(lambda: tableau_budgetaire(contrat, date=date, initial=initial)),
             "date_budget": date,
             "budget_initial": initial,
@@ -98,23 +100,6 @@ def action_detail(request, contrat, numero):
             "fiche": SimpleLazyObject(lambda: _avec_relations(action)),
             "indicateurs": SimpleLazyObject(lambda: tableau_indicateurs(contrat, actions=[action])),
             "lignes": LigneBudgetaire.objects.filter(action=action).order_by("annee", "financeur"),
-        },
-    )
-
-
-@contrat_requis()
-def contrat_coherence(request, contrat):
-    anomalies = coherence.controles(contrat)
-    return render(
-        request,
-        "pilotage/coherence.html",
-        {
-            "contrat": contrat,
-            "anomalies": anomalies,
-            "nb_par_gravite": {
-                libelle: sum(1 for a in anomalies if a.gravite == gravite)
-                for gravite, libelle in coherence.GRAVITES.items()
-            },
         },
     )
 

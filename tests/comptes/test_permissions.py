@@ -22,7 +22,7 @@ def cas():
         )
         lire = attendu_lecture
         yield "pilotage:contrat", "get", lire, [slug]
-        yield "pilotage:coherence", "get", lire, [slug]
+        yield "coherence:constats", "get", lire, [slug]
         yield "pilotage:action", "get", lire, [slug, action.numero]
         yield "pilotage:historique", "get", lire, [slug]
         yield "pilotage:historique_xlsx", "get", lire, [slug]

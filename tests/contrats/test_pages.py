@@ -17,7 +17,7 @@ def urls_du_contrat(slug):
     action = contrat.actions.order_by("ordre").first()
     return [
         reverse("pilotage:contrat", args=[slug]),
-        reverse("pilotage:coherence", args=[slug]),
+        reverse("coherence:constats", args=[slug]),
         reverse("pilotage:action", args=[slug, action.numero]),
         reverse("finances:budget_annee", args=[slug, contrat.annee_debut]),
     ]
@@ -96,9 +96,9 @@ def test_fiche_action_2_montre_ses_textes(connecte):
 
 
 def test_coherence_signale_les_coquilles_du_cls(connecte):
-    page = texte(connecte("ddets").get(reverse("pilotage:coherence", args=[CLS])))
+    page = texte(connecte("ddets").get(reverse("coherence:constats", args=[CLS])))
     assert "moins de 15 ans" in page and "plus de 15 ans" in page and "16 – 29 ans" in page
-    assert "Axe 3 : amplifier la politique" in page and "relève de l'axe 2" in page
+    assert "Axe 3 : amplifier la politique" in page and "le tableau du contrat dans l'axe 2" in page
     assert "toujours « nd »" in page
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from coherence.selectors import calculer_constats
 from contrats.models import Contrat, Deliberation
 from indicateurs.enums import Appreciation, NatureIndicateur
 from indicateurs.models import Cible, Indicateur, Realisation
@@ -25,7 +26,6 @@ from indicateurs.selectors import (
     Mesure,
     bilan_cibles,
 )
-from pilotage import coherence
 from pilotage.chargement import contrat_charger
 from tests.actions.factories import ActionFactory
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
@@ -405,24 +405,18 @@ def test_rapport_annuel_dit_l_appreciation_sans_taux(apprecie, connecte):
 
 @pytest.mark.parametrize("slug", [CALPAE, CLS, CONTRAT_DE_VILLE])
 def test_coherence_sans_fausse_alerte_du_modele(slug):
+    """Aucun constat « nd », « aucune cible » ou « T0 » sur un indicateur dont le document ne chiffre rien ; aucun
+    « aucun indicateur » sur une fiche qui énonce des indicateurs qualitatifs."""
     contrat = Contrat.objects.get(slug=slug)
-    anomalies = coherence.controles(contrat)
-    messages = [f"{a.lieu} : {a.message}" for a in anomalies]
-    sans_chiffre = Indicateur.objects.filter(action__contrat=contrat, cible_chiffree=False)
+    constats = calculer_constats(contrat)
+    sans_chiffre = Indicateur.objects.filter(action__contrat=contrat, cible_chiffree=False).select_related("action")
     for indicateur in sans_chiffre:
-        alertes = [m for m in messages if indicateur.libelle in m and ("« nd »" in m or "Aucune cible" in m)]
-        assert not alertes
-    avec_qualitatifs = {i.action.numero for i in sans_chiffre.select_related("action") if i.est_qualitatif}
-    for numero in avec_qualitatifs:
-        assert f"Action {numero} : Aucun indicateur." not in messages
-
-
-def test_coherence_des_trois_contrats_compte_des_constats():
-    """Avant : 24, 7 et 41 constats, dont 46 « nd » échus ou T0 « nd » inventés et 13 « Aucun indicateur »."""
-    comptes = {
-        slug: len(coherence.controles(Contrat.objects.get(slug=slug))) for slug in (CALPAE, CLS, CONTRAT_DE_VILLE)
+        assert not [c for c in constats if c.regle.startswith("indicateurs.") and c.sujet == indicateur.libelle]
+    avec_indicateurs = {
+        i.action.numero for i in Indicateur.objects.filter(action__contrat=contrat).select_related("action")
     }
-    assert comptes == {CALPAE: 6, CLS: 7, CONTRAT_DE_VILLE: 0}
+    sans_indicateur = {c.lieu.removeprefix("Action ") for c in constats if c.regle == "indicateurs.sans_indicateur"}
+    assert not (sans_indicateur & avec_indicateurs)
 
 
 def test_coherence_garde_les_alertes_d_un_indicateur_chiffre():
@@ -434,11 +428,22 @@ def test_coherence_garde_les_alertes_d_un_indicateur_chiffre():
     )
     IndicateurFactory(action=indicateur.action, sans_cible=True)
     IndicateurFactory(action=ActionFactory(contrat=contrat), qualitatif=True)
-    messages = [a.message for a in coherence.controles(contrat, aujourd_hui=datetime.date(2025, 6, 1))]
-    assert "Cible 2024 toujours « nd » alors qu'elle devait être définie au plus tard le 31/12/2024." in messages
-    assert "Situation T0 « nd » : pas de valeur de départ." in messages
-    assert "Aucune cible pour 2025, 2026, 2027." in messages
-    assert len(messages) == 3 and "Aucun indicateur." not in messages
+    constats = [
+        c
+        for c in calculer_constats(contrat, aujourd_hui=datetime.date(2025, 6, 1))
+        if c.regle.startswith("indicateurs.")
+    ]
+    messages = [c.message for c in constats]
+    libelle = indicateur.libelle
+    assert (
+        f"« {libelle} » : cible 2024 toujours « nd » alors que le document la fixait au plus tard le 31/12/2024."
+        in messages
+    )
+    assert f"« {libelle} » : situation T0 « nd », pas de valeur de départ." in messages
+    assert f"« {libelle} » : aucune cible pour 2025, 2026, 2027." in messages
+    assert len(messages) == 3
+    nd = next(c for c in constats if c.regle == "indicateurs.nd_echu")
+    assert [p.citation for p in nd.preuves] == [libelle, "À préciser"]
 
 
 def test_page_du_contrat_montre_une_deliberation_citee(connecte):
