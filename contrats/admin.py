@@ -2,7 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from contrats.models import (
+    Article,
     Axe,
+    ChiffreDiagnostic,
+    Clause,
     Deliberation,
     Echeance,
     InstanceGouvernance,
@@ -34,6 +37,16 @@ class VisaInline(admin.TabularInline):
     extra = 0
 
 
+class ArticleInline(admin.StackedInline):
+    model = Article
+    extra = 0
+
+
+class ClauseInline(admin.TabularInline):
+    model = Clause
+    extra = 0
+
+
 class AxeInline(admin.TabularInline):
     model = Axe
     extra = 0
@@ -60,6 +73,8 @@ class ContratAdmin(SimpleHistoryAdmin):
         SignataireInline,
         PartenaireAssocieInline,
         VisaInline,
+        ArticleInline,
+        ClauseInline,
         AxeInline,
         EcheanceInline,
     ]
@@ -134,3 +149,24 @@ class PartenaireAssocieAdmin(admin.ModelAdmin):
     list_display = ("organisation", "contrat")
     list_filter = ("contrat",)
     autocomplete_fields = ("organisation",)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "contrat")
+    list_filter = ("contrat",)
+    search_fields = ("numero", "titre", "texte")
+
+
+@admin.register(Clause)
+class ClauseAdmin(admin.ModelAdmin):
+    list_display = ("type", "valeur", "article", "contrat")
+    list_filter = ("type", "contrat")
+    search_fields = ("valeur",)
+
+
+@admin.register(ChiffreDiagnostic)
+class ChiffreDiagnosticAdmin(admin.ModelAdmin):
+    list_display = ("libelle", "valeur_texte", "territoire", "periode", "source", "contrat")
+    list_filter = ("contrat",)
+    search_fields = ("libelle", "theme", "source")

@@ -101,7 +101,7 @@ def test_admin_enregistre_une_action_valide(connecte, action1):
 def test_tous_les_modeles_ont_leur_admin_et_leur_liste(connecte):
     client = connecte("admin")
     for modele in admin.site._registry:
-        if modele._meta.app_label not in {"comptes", "contrats", "actions", "indicateurs", "finances"}:
+        if modele._meta.app_label not in {"comptes", "contrats", "actions", "indicateurs", "finances", "coherence"}:
             continue
         url = reverse(f"admin:{modele._meta.app_label}_{modele._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
@@ -113,7 +113,7 @@ def test_tous_les_modeles_ont_leur_admin_et_leur_liste(connecte):
     noms = {m._meta.model_name for m in admin.site._registry}
     from django.apps import apps
 
-    for app in ("comptes", "contrats", "actions", "indicateurs", "finances"):
+    for app in ("comptes", "contrats", "actions", "indicateurs", "finances", "coherence"):
         for modele in apps.get_app_config(app).get_models():
             if not modele.__name__.startswith("Historical"):
                 assert modele._meta.model_name in noms, modele
