@@ -55,6 +55,28 @@ class Dossier:
             textes += [(nom_deliberation(d), "Exposé", d.expose), (nom_deliberation(d), "Décision", d.decision)]
         return [t for t in textes if t[2]]
 
+    def textes_des_fiches(self) -> list[tuple[str, str, str]]:
+        """(document, lieu, texte) de chaque champ rédigé des fiches actions."""
+        return [
+            (self.document, f"Fiche action {a.numero}, {libelle}", getattr(a, champ))
+            for a in self.actions
+            for champ, libelle in CHAMPS_DES_FICHES.items()
+            if getattr(a, champ)
+        ]
+
+
+CHAMPS_DES_FICHES = {
+    "constats": "constats",
+    "objectif_principal": "objectif principal",
+    "objectifs_operationnels": "objectifs opérationnels",
+    "calendrier": "calendrier",
+    "public_cible": "public cible",
+    "territoire": "territoire",
+    "partenaires": "partenaires",
+    "engagements": "engagements des partenaires",
+    "resultats_attendus": "résultats attendus",
+}
+
 
 def nom_deliberation(deliberation) -> str:
     organe = deliberation.get_organe_display() if deliberation.organe else "Délibération"

@@ -77,6 +77,9 @@ def verifier(d) -> list[Constat]:
     for action in d.actions:
         # Après la fin du contrat seulement : une fiche peut rappeler ce qui l'a précédée (« lancée en octobre 2019 »).
         hors = [(date, texte) for date, texte in dates(action.calendrier) if date.year > contrat.annee_fin]
+        lues = {texte for _, texte in hors}
+        annees = dict.fromkeys(_ANNEE.findall(action.calendrier or ""))
+        hors += [(None, a) for a in annees if int(a) > contrat.annee_fin and not any(a in t for t in lues)]
         hors += [(None, f"{j.annee} : {j.libelle}") for j in action.jalons.all() if j.annee > contrat.annee_fin]
         if hors:
             constats.append(

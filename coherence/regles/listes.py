@@ -11,9 +11,11 @@ REGLES = {
     "listes.compte": "Une liste annoncée avec N éléments en énumère N",
     "listes.collection": "Un nombre écrit dans le texte (actions, axes, quartiers, signataires) est celui des données",
 }
-# « … 8 actions : », « les quatre grandes thématiques suivantes : » : un nombre, un à quatre mots dont le dernier au
-# pluriel, deux-points en fin de ligne.
-_ANNONCE = re.compile(NOMBRE + r"\s+((?:[^\s\d:]+\s+){0,3}[^\s\d:]+[sx])\s*(?:suivant(?:e)?s\s*)?:\s*$")
+# Une annonce : la dernière phrase d'une ligne finie par « : » qui compte des choses au pluriel (« … composé de
+# 8 actions : », « deux conditions paraissent nécessaires pour … : », « les trois grandes priorités suivantes : »).
+_ANNONCE = re.compile(
+    NOMBRE + r"\s+((?:(?:grande?s|principa(?:les|ux)|nouve(?:aux|lles)|autres)\s+)?[a-z'’-]{3,}[sx])\b"
+)
 _PUCE = re.compile(r"^\s*(?:[-–•◦▪*]|\d+[.)]|[a-z]\))\s+\S")
 _COLLECTIONS = [
     ("quartiers prioritaires", r"quartiers? prioritaires?"),
@@ -30,28 +32,34 @@ _CADRE_NATIONAL = re.compile(r"\bnationa|\bpacte\b|\bstrategie\b|\bplan\b")
 
 def listes_annoncees(texte: str) -> list[tuple[int, str, int, str]]:
     """(nombre annoncé, nom, éléments énumérés, annonce) pour chaque ligne « … N choses : » suivie d'une
-    énumération à puces (des intertitres courts peuvent s'y intercaler ; un paragraphe la termine)."""
-    lignes = [ligne.strip() for ligne in (texte or "").splitlines()]
+    énumération à puces. Intertitres et paragraphes d'explication peuvent s'intercaler entre les puces ; la liste
+    s'arrête à une nouvelle annonce (ligne finie par « : ») ou quand aucune puce ne suit dans les deux lignes."""
+    lignes = [ligne.strip() for ligne in (texte or "").splitlines() if ligne.strip()]
     resultat = []
     for i, ligne in enumerate(lignes):
-        m = _ANNONCE.search(sans_accents_meme_longueur(ligne))
-        if not m or (nombre_ecrit(m[1]) or 0) < 2:
+        if not ligne.endswith(":"):
             continue
-        elements = 0
-        for suivante in lignes[i + 1 :]:
-            if not suivante:
-                continue
+        phrase = re.split(r"(?<=[.!?])\s+", sans_accents_meme_longueur(ligne))[-1]
+        annonces = [m for m in _ANNONCE.finditer(phrase) if 2 <= (nombre_ecrit(m[1]) or 0) <= 50]
+        if not annonces:
+            continue
+        m = annonces[-1]
+        puces = []
+        suite = lignes[i + 1 :]
+        for j, suivante in enumerate(suite):
             if _PUCE.match(suivante):
-                elements += 1
-            elif len(suivante) > 120 or suivante.endswith((".", ":")) or elements and not _intertitre(suivante):
+                puces.append(suivante)
+            elif suivante.endswith(":") or not any(_PUCE.match(x) for x in suite[j + 1 : j + 3]):
                 break
-        if elements:
-            resultat.append((nombre_ecrit(m[1]), m[2].strip(), elements, ligne))
+        annonce = nombre_ecrit(m[1])
+        # Une puce peut nommer deux éléments (« Les Grésilles et Fontaine d'Ouche à Dijon ») : le compte annoncé
+        # tient s'il est entre le nombre de puces et ce nombre plus les puces qui en joignent deux.
+        doubles = sum(1 for puce in puces if re.search(r"\bet\b|,", puce[2:]))
+        if puces and not len(puces) <= annonce <= len(puces) + doubles:
+            resultat.append((annonce, m[2].strip(), len(puces), ligne))
+        elif puces:
+            resultat.append((annonce, m[2].strip(), annonce, ligne))
     return resultat
-
-
-def _intertitre(ligne: str) -> bool:
-    return len(ligne) <= 120 and not ligne.endswith(".")
 
 
 def nombres_annonces(texte: str) -> list[tuple[str, int, int, int]]:
@@ -92,7 +100,7 @@ def verifier(d) -> list[Constat]:
                 reference.titre,
                 f"Liste des {nom} : " + ", ".join(q.nom for q in quartiers),
             )
-    for document, lieu, texte in d.textes_du_contrat():
+    for document, lieu, texte in d.textes_du_contrat() + d.textes_des_fiches():
         for annonce, nom, elements, ligne in listes_annoncees(texte):
             if annonce != elements:
                 constats.append(
@@ -102,6 +110,8 @@ def verifier(d) -> list[Constat]:
                         (Preuve(document, lieu, ligne),), sujet=ligne[:120],
                     )
                 )  # fmt: skip
+    # Les nombres des collections du contrat : dans ses propres textes seulement (une fiche parle de ses actions).
+    for document, lieu, texte in d.textes_du_contrat():
         for nom, valeur, debut, fin in nombres_annonces(texte):
             compte, source, detail = donnees.get(nom, (0, "", ""))
             if not compte or compte == valeur:

@@ -53,7 +53,8 @@ def verifier(d) -> list[Constat]:
         for phrase in phrases(article.texte):
             organisations, communs = sujets_engages(phrase, d.organisations)
             absents = [o.nom for o in organisations if o.pk not in parties]
-            absents += [TypeOrganisation(t).label for t in communs if t not in types]
+            nommes = {o.type for o in organisations}
+            absents += [TypeOrganisation(t).label for t in communs if t not in types and t not in nommes]
             for nom in absents:
                 if (article.numero, nom) in vus:
                     continue
