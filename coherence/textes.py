@@ -4,6 +4,7 @@ en lettres, des ordinaux, des dates et des tranches d'âge. Rien ici ne connaît
 import datetime
 import re
 import unicodedata
+from difflib import SequenceMatcher
 
 MOTS_NOMBRES = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
@@ -43,14 +44,32 @@ def phrases(texte: str) -> list[str]:
 
 
 def citer(texte: str, debut: int = 0, fin: int | None = None) -> str:
-    """Le passage autour de [debut, fin), borné à une longueur lisible, avec « … » là où il est coupé."""
-    texte = re.sub(r"\s+", " ", texte or "").strip()
-    if len(texte) <= LONGUEUR_CITATION:
-        return texte
+    """Le passage autour de [debut, fin) (positions dans le texte tel qu'écrit), borné à une longueur lisible, blancs
+    réduits, avec « … » là où il est coupé."""
+    texte = texte or ""
+
+    def net(morceau: str) -> str:
+        return re.sub(r"\s+", " ", morceau).strip()
+
+    if len(net(texte)) <= LONGUEUR_CITATION:
+        return net(texte)
     fin = debut if fin is None else fin
     marge = max((LONGUEUR_CITATION - (fin - debut)) // 2, 40)
     a, b = max(debut - marge, 0), min(fin + marge, len(texte))
-    return ("…" if a > 0 else "") + texte[a:b].strip() + ("…" if b < len(texte) else "")
+    return ("…" if a > 0 else "") + net(texte[a:b]) + ("…" if b < len(texte) else "")
+
+
+def variante(a: str, b: str, seuil: float = 0.8) -> bool:
+    """Deux écritures normalisées d'un même nom, à quelques lettres près (« baudement » / « baudemont »), pas deux
+    noms distincts qui se ressemblent (« belvedere est » / « belvedere ouest ») : autant de mots, et chaque mot qui
+    diffère n'en diffère que de quelques lettres."""
+    if a == b:
+        return False
+    mots_a, mots_b = a.split(), b.split()
+    if len(mots_a) != len(mots_b):
+        return a.replace(" ", "") == b.replace(" ", "")
+    differents = [(x, y) for x, y in zip(mots_a, mots_b, strict=True) if x != y]
+    return all(len(x) >= 4 and SequenceMatcher(None, x, y).ratio() >= seuil for x, y in differents)
 
 
 def nombre_ecrit(mot: str) -> int | None:
@@ -93,6 +112,11 @@ def tranches_d_age(texte: str) -> list[tuple[int, int, str]]:
     resultat = []
     occupe = []
     for m in re.finditer(r"\b(?:de |entre )?(\d{1,3})(?:\s*[-–—/]\s*|\s+(?:a|et)\s+|\s+)(\d{1,3})\s*ans\b", normal):
+        a, b = int(m[1]), int(m[2])
+        if a < b <= 120:
+            resultat.append((a, b, texte[m.start() : m.end()]))
+            occupe.append(m.span())
+    for m in re.finditer(r"\b(?:de |entre )?(\d{1,3})\s*ans\s*(?:[-–—/]|a|et)\s*(\d{1,3})\s*ans\b", normal):
         a, b = int(m[1]), int(m[2])
         if a < b <= 120:
             resultat.append((a, b, texte[m.start() : m.end()]))

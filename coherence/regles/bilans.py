@@ -13,7 +13,7 @@ from indicateurs.enums import RelationChiffre
 REGLES = {
     "bilans.arithmetique": "Un total vaut la somme de ses parties ; un stock, le départ plus les entrées moins "
     "les sorties",
-    "bilans.dont": "Les « dont » d'un chiffre n'en dépassent pas le total",
+    "bilans.dont": "Aucun « dont » d'un chiffre n'en dépasse le total",
     "bilans.periode": "Un bilan porte sur une année de la convention",
 }
 SIGNES = {RelationChiffre.PARTIE: 1, RelationChiffre.AJOUT: 1, RelationChiffre.RETRAIT: -1}
@@ -68,12 +68,13 @@ def verifier(d) -> list[Constat]:
                         sujet=total.libelle,
                     )
                 )  # fmt: skip
-            dont = sum((e.valeur for e in enfants if e.relation == RelationChiffre.DONT), Decimal(0))
+            # Chaque « dont » ne dépasse pas le total, pris seul (« dont 80 femmes, dont 60 jeunes » se recouvrent).
+            dont = max((e.valeur for e in enfants if e.relation == RelationChiffre.DONT), default=Decimal(0))
             if dont > total.valeur:
                 constats.append(
                     Constat(
                         "bilans.dont", ERREUR, lieu,
-                        f"« {total.libelle} » : {nombre(total.valeur)} au total, mais {nombre(dont)} « dont ».",
+                        f"« {total.libelle} » : {nombre(total.valeur)} au total, mais « dont {nombre(dont)} ».",
                         (Preuve(document, lieu, citation),
                          Preuve(document, f"{lieu}, chiffres liés", f"{_ecrire(total)} ← {calcul}")),
                         sujet=f"dont|{total.libelle}",

@@ -49,8 +49,9 @@ def verifier(d) -> list[Constat]:
         )
         avant = []
         for action in d.actions:
-            lues = dates(action.calendrier)
-            if lues and min(lues)[0] < deliberation.date:
+            # Le début de l'action : sa première date dans la période (une fiche peut rappeler ce qui l'a précédée).
+            lues = [date for date, _ in dates(action.calendrier) if date.year >= contrat.annee_debut]
+            if lues and min(lues) < deliberation.date:
                 avant.append(Preuve(d.document, f"Fiche action {action.numero}, calendrier", action.calendrier,
                                     d.url_action(action)))  # fmt: skip
         if avant:

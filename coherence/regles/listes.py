@@ -32,14 +32,17 @@ _CADRE_NATIONAL = re.compile(r"\bnationa|\bpacte\b|\bstrategie\b|\bplan\b")
 
 def listes_annoncees(texte: str) -> list[tuple[int, str, int, str]]:
     """(nombre annoncé, nom, éléments énumérés, annonce) pour chaque ligne « … N choses : » suivie d'une
-    énumération à puces. Intertitres et paragraphes d'explication peuvent s'intercaler entre les puces ; la liste
-    s'arrête à une nouvelle annonce (ligne finie par « : ») ou quand aucune puce ne suit dans les deux lignes."""
+    énumération à puces dont le compte diffère de l'annonce. Intertitres et paragraphes d'explication peuvent
+    s'intercaler entre les puces ; la liste s'arrête à une nouvelle annonce (ligne finie par « : ») ou quand aucune
+    puce ne suit dans les deux lignes."""
     lignes = [ligne.strip() for ligne in (texte or "").splitlines() if ligne.strip()]
     resultat = []
     for i, ligne in enumerate(lignes):
         if not ligne.endswith(":"):
             continue
-        phrase = re.split(r"(?<=[.!?])\s+", sans_accents_meme_longueur(ligne))[-1]
+        normal = sans_accents_meme_longueur(ligne)
+        phrase = re.split(r"(?<=[.!?])\s+", normal)[-1]
+        decalage = len(normal) - len(phrase)
         annonces = [m for m in _ANNONCE.finditer(phrase) if 2 <= (nombre_ecrit(m[1]) or 0) <= 50]
         if not annonces:
             continue
@@ -56,9 +59,7 @@ def listes_annoncees(texte: str) -> list[tuple[int, str, int, str]]:
         # tient s'il est entre le nombre de puces et ce nombre plus les puces qui en joignent deux.
         doubles = sum(1 for puce in puces if re.search(r"\bet\b|,", puce[2:]))
         if puces and not len(puces) <= annonce <= len(puces) + doubles:
-            resultat.append((annonce, m[2].strip(), len(puces), ligne))
-        elif puces:
-            resultat.append((annonce, m[2].strip(), annonce, ligne))
+            resultat.append((annonce, ligne[decalage + m.start(2) : decalage + m.end(2)], len(puces), ligne))
     return resultat
 
 

@@ -27,18 +27,25 @@ def sujets_engages(phrase: str, organisations) -> tuple[list, list]:
     if not verbes:
         return [], []
 
-    def sujet(fin: int) -> bool:
-        return any(0 <= v - fin <= 40 for v in verbes)
-
-    trouves = []
+    # Les mentions (fin, organisation ou type) ; le sujet d'un verbe est la mention la plus proche avant lui, à 40
+    # caractères au plus (« En lien avec X, la Communauté s'engage » : la Communauté, pas X).
+    mentions = []
     for org in organisations:
         motifs = [normaliser(org.nom)] if len(normaliser(org.nom)) > 6 else []
         motifs += [normaliser(org.sigle)] if len(org.sigle) >= 3 else []
         for motif in motifs:
-            if any(sujet(m.end()) for m in re.finditer(rf"\b{re.escape(motif)}\b", normal)):
-                trouves.append(org)
-                break
-    communs = [t for t, motif in NOMS_COMMUNS.items() if any(sujet(m.end()) for m in motif.finditer(normal))]
+            mentions += [(m.end(), org) for m in re.finditer(rf"\b{re.escape(motif)}\b", normal)]
+    for type_, motif in NOMS_COMMUNS.items():
+        mentions += [(m.end(), type_) for m in motif.finditer(normal)]
+    trouves, communs = [], []
+    for verbe in verbes:
+        avant = [(fin, sujet) for fin, sujet in mentions if 0 <= verbe - fin <= 40]
+        if not avant:
+            continue
+        sujet = max(avant, key=lambda e: e[0])[1]
+        cible = communs if isinstance(sujet, str) else trouves
+        if sujet not in cible:
+            cible.append(sujet)
     return trouves, communs
 
 

@@ -3,18 +3,16 @@ absents, pouvoirs, présidence, secrétariat), et n'est pas à la fois présent 
 
 import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 
 from coherence.constats import A_VERIFIER, ERREUR, Constat, Preuve
 from coherence.dossier import nom_deliberation
-from coherence.textes import normaliser
+from coherence.textes import normaliser, variante
 
 REGLES = {
     "personnes.orthographe": "Une même personne s'écrit de la même façon d'une délibération à l'autre",
     "personnes.presence": "Un membre n'est pas à la fois présent et absent à une même séance",
 }
 _CIVILITE = re.compile(r"^\s*(monsieur|madame|mademoiselle|m\.|mme|mlle)\s+", re.IGNORECASE)
-SEUIL = 0.88
 
 
 def cle_de_nom(nom: str) -> str:
@@ -35,9 +33,7 @@ def noms_de_seance(deliberation) -> list[tuple[str, str]]:
 
 def proches(a: str, b: str) -> bool:
     """Deux écritures proches d'un même nom complet (prénom et nom), sans être identiques."""
-    if a == b or len(a.split()) < 2 or len(b.split()) < 2:
-        return False
-    return SequenceMatcher(None, a, b).ratio() >= SEUIL
+    return len(a.split()) >= 2 and len(b.split()) >= 2 and variante(a, b)
 
 
 def verifier(d) -> list[Constat]:
@@ -47,7 +43,7 @@ def verifier(d) -> list[Constat]:
         presents, absents = set(), set()
         for nom, role in noms_de_seance(deliberation):
             ecritures[cle_de_nom(nom)][nom].append((deliberation, role))
-            if role == "présent":
+            if role != "absent":  # présent, président, secrétaire de séance, pouvoir reçu : à la séance
                 presents.add(cle_de_nom(nom))
             elif role == "absent":
                 absents.add(cle_de_nom(nom))
@@ -57,7 +53,8 @@ def verifier(d) -> list[Constat]:
                 constats.append(
                     Constat(
                         "personnes.presence", ERREUR, nom_deliberation(deliberation),
-                        f"« {nom} » figure à la fois parmi les présents et parmi les absents.",
+                        f"« {nom} » figure à la fois parmi les absents et parmi ceux qui siègent (présents, "
+                        "présidence, secrétariat, pouvoirs reçus).",
                         (Preuve(nom_deliberation(deliberation), "Membres présents et absents", nom),), sujet=cle,
                     )
                 )  # fmt: skip

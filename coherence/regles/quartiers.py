@@ -2,17 +2,14 @@
 classent dans la même catégorie ; un quartier présent dans un contrat et absent d'un autre est signalé pour
 information (les listes changent d'une géographie prioritaire à l'autre)."""
 
-from difflib import SequenceMatcher
-
 from coherence.constats import A_VERIFIER, INFORMATION, Constat, Preuve
-from coherence.textes import normaliser
+from coherence.textes import normaliser, variante
 
 REGLES = {
     "quartiers.orthographe": "Un quartier s'écrit de la même façon d'un contrat (ou d'une ligne) à l'autre",
     "quartiers.categorie": "Un quartier a la même catégorie (prioritaire, veille) d'un contrat à l'autre",
     "quartiers.liste": "Les contrats d'un même territoire listent les mêmes quartiers",
 }
-SEUIL = 0.85
 
 
 def _cle(quartier) -> str:
@@ -26,14 +23,15 @@ def _preuve(contrat, quartier) -> Preuve:
 
 
 def ecritures_proches(quartiers_a, quartiers_b) -> list[tuple]:
-    """Les paires (a, b) d'écritures proches mais différentes d'un même quartier."""
-    paires = []
-    for a in quartiers_a:
-        for b in quartiers_b:
-            ka, kb = _cle(a), _cle(b)
-            if ka != kb and SequenceMatcher(None, ka, kb).ratio() >= SEUIL:
-                paires.append((a, b))
-    return paires
+    """Les paires (a, b) d'écritures proches mais différentes d'un même quartier ; un nom écrit tel quel dans l'autre
+    liste n'est rapproché d'aucun autre (deux quartiers voisins, « Belvédère Est » et « Belvédère Ouest »)."""
+    cles_a, cles_b = {_cle(q) for q in quartiers_a}, {_cle(q) for q in quartiers_b}
+    return [
+        (a, b)
+        for a in quartiers_a
+        for b in quartiers_b
+        if _cle(a) not in cles_b and _cle(b) not in cles_a and variante(_cle(a), _cle(b))
+    ]
 
 
 def verifier(d) -> list[Constat]:

@@ -122,7 +122,7 @@ def _dont(dont: str):
 def test_un_dont_plus_grand_que_son_total():
     (constat,) = constats(_dont("52"), "bilans.")
     assert (constat.regle, constat.gravite) == ("bilans.dont", ERREUR)
-    assert constat.message == "« jeunes suivis » : 40 au total, mais 52 « dont »."
+    assert constat.message == "« jeunes suivis » : 40 au total, mais « dont 52 »."
     assert citations(constat) == [
         "Le chantier d'insertion a suivi 40 jeunes, dont 52 sortis en emploi durable.",
         "40 jeunes suivis ← 52 sortis en emploi durable [dont (part de)]",
@@ -131,6 +131,14 @@ def test_un_dont_plus_grand_que_son_total():
 
 def test_un_dont_plus_petit_que_son_total():
     assert constats(_dont("17"), "bilans.") == []
+
+
+def test_des_dont_qui_se_recouvrent_ne_sont_pas_additionnes():
+    """« 40 jeunes, dont 30 filles, dont 25 mineurs » : chaque « dont » se compare seul au total."""
+    contrat = _dont("30")
+    total = BilanChiffre.objects.get(rubrique__bilan__contrat=contrat, libelle="jeunes suivis")
+    _chiffre(total.rubrique, "mineurs", "25", parent=total, relation=RelationChiffre.DONT)
+    assert constats(contrat, "bilans.") == []
 
 
 def test_un_dont_ne_compte_pas_dans_la_somme_des_parties():

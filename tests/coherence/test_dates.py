@@ -62,14 +62,15 @@ def test_des_actions_qui_commencent_apres_la_deliberation(contrat):
 
 
 def test_la_deliberation_qui_autorise_est_la_plus_ancienne_de_la_premiere_annee(contrat):
-    # Une délibération de l'année précédente autorise ; celle d'un bilan, plus tard, n'autorise rien.
-    DeliberationFactory(contrat=contrat, date=datetime.date(2023, 12, 14), objet="Projet de contrat fictif")
+    # La plus ancienne délibération de la première année autorise ; celle d'un bilan, plus tard, n'autorise rien.
+    DeliberationFactory(contrat=contrat, date=datetime.date(2024, 2, 14), objet="Projet de contrat fictif")
+    DeliberationFactory(contrat=contrat, date=datetime.date(2024, 5, 2), objet="Second vote du contrat fictif")
     DeliberationFactory(contrat=contrat, date=datetime.date(2026, 4, 2), objet="Bilan 2025 du contrat fictif")
-    _action(contrat, "Démarrage en janvier 2024.")  # après le 14/12/2023 : rien à dire
-    _action(contrat, "Préfiguration en novembre 2023.", numero="1.2")
+    _action(contrat, "Démarrage en mars 2024.")  # après le 14/02/2024 : rien à dire
+    _action(contrat, "Démarrage en janvier 2024.", numero="1.2")
     (constat,) = constats(contrat, "dates.autorisation")
     assert constat.message.startswith("1 action (1.2) ")
-    assert constat.message.endswith("avant la délibération du 14/12/2023 qui autorise le contrat.")
+    assert constat.message.endswith("avant la délibération du 14/02/2024 qui autorise le contrat.")
 
 
 def test_une_deliberation_votee_apres_la_premiere_annee_n_autorise_rien():
@@ -81,11 +82,6 @@ def test_une_deliberation_votee_apres_la_premiere_annee_n_autorise_rien():
     assert constats(contrat, "dates.autorisation", "dates.signature") == []
 
 
-@pytest.mark.xfail(
-    reason="dates.autorisation lit la plus ancienne date du calendrier comme le début de l'action, alors que la "
-    "règle dates.periode admet qu'une fiche rappelle ce qui l'a précédée (« lancée en octobre 2019 »)",
-    strict=True,
-)
 def test_un_rappel_de_l_historique_de_l_action_n_est_pas_son_debut(contrat):
     _action(contrat, "Action lancée en octobre 2019 ; renforcée à partir de septembre 2024.")
     assert constats(contrat, "dates.autorisation") == []

@@ -109,11 +109,6 @@ def test_la_region_engagee_sans_region_signataire(contrat):
     assert constat.sujet == "Région"
 
 
-@pytest.mark.xfail(
-    reason="parties.sujets_engages prend pour sujet toute organisation nommée jusqu'à 40 caractères avant le verbe : "
-    "un complément placé en tête de phrase (« En partenariat avec X, la Communauté s'engage ») est signalé",
-    strict=True,
-)
 def test_une_organisation_en_complement_avant_le_sujet_n_est_pas_engagee(contrat, passerelles):
     _article(
         contrat,

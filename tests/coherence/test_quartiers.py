@@ -108,12 +108,6 @@ def test_les_contrats_d_une_autre_collectivite_ne_sont_pas_compares(contrats):
     assert constats(contrat, "quartiers.") == []
 
 
-@pytest.mark.xfail(
-    reason="quartiers.ecritures_proches rapproche deux quartiers distincts aux noms voisins (« Belvédère Est », "
-    "« Belvédère Ouest ») même quand chacun figure tel quel dans l'autre contrat : deux listes identiques donnent "
-    "des constats d'orthographe entre contrats",
-    strict=True,
-)
 def test_deux_listes_identiques_aux_noms_voisins(contrats):
     contrat, ancien = contrats
     voisins = [("Belvédère Est", PRIORITAIRE), ("Belvédère Ouest", PRIORITAIRE)]
