@@ -49,6 +49,7 @@ REQUETES = {
     "pilotage:contrat?au=2025-06-30": {"finances": 31},
     "pilotage:contrat?version=initiale": {"finances": 30},
     "coherence:constats": {"metropole": 12, "admin": 12},
+    "coherence:xlsx": {"metropole": 13, "admin": 13},
     "pilotage:action": {"metropole": 12, "admin": 12},
     "pilotage:historique": {"metropole": 11, "admin": 11},
     "pilotage:historique_xlsx": {"metropole": 11, "admin": 9},

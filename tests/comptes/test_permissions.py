@@ -9,6 +9,7 @@ from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
 from tests.outils import CONNEXION, ROLES, attendu_ecriture, attendu_lecture, client_pour, verifier
 
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
+EXAMINATEURS = {"admin", "ddets", "metropole"}  # un agent de l'une ou l'autre partie examine un constat
 
 
 def cas():
@@ -23,6 +24,8 @@ def cas():
         lire = attendu_lecture
         yield "pilotage:contrat", "get", lire, [slug]
         yield "coherence:constats", "get", lire, [slug]
+        yield "coherence:xlsx", "get", lire, [slug]
+        yield "coherence:constats", "post", lambda r, s: attendu_ecriture(r, s, EXAMINATEURS), [slug]
         yield "pilotage:action", "get", lire, [slug, action.numero]
         yield "pilotage:historique", "get", lire, [slug]
         yield "pilotage:historique_xlsx", "get", lire, [slug]

@@ -71,7 +71,7 @@ def test_saisie_francaise_enregistree_avec_historique(connecte, cls):
     [
         ("12abc", "« 12abc » n'est pas un nombre valide"),
         ("-5", "Un nombre ne peut pas être négatif."),
-        ("12,5", "Un nombre entier est attendu (jeunes) : pas de décimales."),
+        ("12,5", "Un nombre entier est attendu (comptage) : pas de décimales."),
         ("1e12", "n'est pas un nombre valide"),
         ("99999999999999", "Nombre trop élevé"),
     ],
