@@ -26,12 +26,19 @@ def attendu(termes) -> Decimal | None:
 
 
 def passage(texte: str, valeurs) -> str:
-    """La phrase du texte qui écrit ces nombres (« 5 072 », « 5072 »), sinon le début du texte."""
+    """Les phrases consécutives du texte, les moins nombreuses, qui écrivent tous ces nombres (« 5 072 » ou
+    « 5072 ») ; sinon le début du texte."""
     motifs = [r"[\s\u202f\u00a0.]?".join(re.findall(r"\d{1,3}(?=(?:\d{3})*$)", str(int(v)))) for v in valeurs]
-    for morceau in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", texte or "")):
-        if all(re.search(rf"(?<!\d){m}(?!\d)", morceau) for m in motifs):
-            return morceau.strip()
-    return citer(texte)
+    phrases = [p.strip() for p in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", texte or "")) if p.strip()]
+    meilleur = None
+    for debut in range(len(phrases)):
+        for fin in range(debut + 1, len(phrases) + 1):
+            morceau = " ".join(phrases[debut:fin])
+            if all(re.search(rf"(?<!\d){m}(?!\d)", morceau) for m in motifs):
+                if meilleur is None or len(morceau) < len(meilleur):
+                    meilleur = morceau
+                break
+    return meilleur or citer(texte)
 
 
 def _ecrire(chiffre) -> str:

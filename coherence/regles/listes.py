@@ -30,8 +30,8 @@ _COLLECTIONS = [
 _CADRE_NATIONAL = re.compile(r"\bnationa|\bpacte\b|\bstrategie\b|\bplan\b")
 
 
-def listes_annoncees(texte: str) -> list[tuple[int, str, int, str]]:
-    """(nombre annoncé, nom, éléments énumérés, annonce) pour chaque ligne « … N choses : » suivie d'une
+def listes_annoncees(texte: str) -> list[tuple[int, str, list[str], str]]:
+    """(nombre annoncé, nom, puces énumérées, annonce) pour chaque ligne « … N choses : » suivie d'une
     énumération à puces dont le compte diffère de l'annonce. Intertitres et paragraphes d'explication peuvent
     s'intercaler entre les puces ; la liste s'arrête à une nouvelle annonce (ligne finie par « : ») ou quand aucune
     puce ne suit dans les deux lignes."""
@@ -59,7 +59,8 @@ def listes_annoncees(texte: str) -> list[tuple[int, str, int, str]]:
         # tient s'il est entre le nombre de puces et ce nombre plus les puces qui en joignent deux.
         doubles = sum(1 for puce in puces if re.search(r"\bet\b|,", puce[2:]))
         if puces and not len(puces) <= annonce <= len(puces) + doubles:
-            resultat.append((annonce, ligne[decalage + m.start(2) : decalage + m.end(2)], len(puces), ligne))
+            passage = citer(ligne, decalage + m.start(), len(ligne))
+            resultat.append((annonce, ligne[decalage + m.start(2) : decalage + m.end(2)], puces, passage))
     return resultat
 
 
@@ -102,15 +103,16 @@ def verifier(d) -> list[Constat]:
                 f"Liste des {nom} : " + ", ".join(q.nom for q in quartiers),
             )
     for document, lieu, texte in d.textes_du_contrat() + d.textes_des_fiches():
-        for annonce, nom, elements, ligne in listes_annoncees(texte):
-            if annonce != elements:
-                constats.append(
-                    Constat(
-                        "listes.compte", ERREUR, f"{document} – {lieu}",
-                        f"Le texte annonce {annonce} {nom} et en énumère {elements}.",
-                        (Preuve(document, lieu, ligne),), sujet=ligne[:120],
-                    )
-                )  # fmt: skip
+        for annonce, nom, puces, ligne in listes_annoncees(texte):
+            constats.append(
+                Constat(
+                    "listes.compte", ERREUR, f"{document} – {lieu}",
+                    f"Le texte annonce {annonce} {nom} et en énumère {len(puces)}.",
+                    (Preuve(document, lieu, ligne),
+                     Preuve(document, f"{lieu}, éléments énumérés", " ".join(citer(p) for p in puces))),
+                    sujet=ligne[:120],
+                )
+            )  # fmt: skip
     # Les nombres des collections du contrat : dans ses propres textes seulement (une fiche parle de ses actions).
     for document, lieu, texte in d.textes_du_contrat():
         for nom, valeur, debut, fin in nombres_annonces(texte):
