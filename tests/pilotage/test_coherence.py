@@ -120,3 +120,36 @@ def test_le_classeur_liste_ouverts_et_examines_avec_commentaires(connecte):
     assert ligne[4] == constat.message and ligne[8] == "=Tranché en comité"
     assert classeur["Constats examinés"].cell(row=6, column=9).quotePrefix  # jamais une formule
     assert "moins de 15 ans" in ligne[5]
+
+
+def test_les_constats_des_donnees_reelles_sont_ceux_des_documents():
+    """Chaque constat des trois contrats est une coquille des documents ou un point à vérifier, aucun n'est causé par
+    le modèle (pas de « nd » inventé, pas d'« aucun indicateur » là où la fiche en énonce) : la liste complète, pour
+    qu'un nouveau constat (ou une disparition) se voie."""
+    from tests.conftest import CALPAE, CONTRAT_DE_VILLE
+
+    attendus = {
+        CALPAE: [
+            ("bilans.arithmetique", "erreur"),
+            *[("fiches.intitule", "a_verifier")] * 5,
+            ("dates.ordinal", "a_verifier"),
+            ("personnes.orthographe", "a_verifier"),
+            ("bilans.periode", "information"),
+        ],
+        CLS: [
+            *[("indicateurs.nd_echu", "a_verifier")] * 3,
+            ("axes.numero", "a_verifier"),
+            ("axes.intitule", "a_verifier"),
+            ("publics.ages", "a_verifier"),
+            ("parties.article", "a_verifier"),
+            ("dates.autorisation", "a_verifier"),
+            ("personnes.orthographe", "a_verifier"),
+            ("indicateurs.t0_nd", "information"),
+            *[("axes.intitule", "information")] * 2,
+        ],
+        CONTRAT_DE_VILLE: [("listes.compte", "erreur"), ("dates.periode", "a_verifier")],
+    }
+    for slug, regles in attendus.items():
+        constats = calculer_constats(Contrat.objects.get(slug=slug))
+        assert sorted((c.regle, c.gravite) for c in constats) == sorted(regles), slug
+        assert all(c.preuves for c in constats)
