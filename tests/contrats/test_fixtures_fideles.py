@@ -153,3 +153,12 @@ def test_un_signataire_retire_du_document_est_retire_au_rechargement():
     contrat_charger(donnees=donnees)
     assert not contrat.signataires.filter(organisation__slug="ddets-cote-dor").exists()
     assert contrat.signataires.count() == len(donnees["signataires"])
+
+
+def test_aucune_unite_n_est_tiree_du_libelle():
+    """Ni les fiches ni les tableaux des trois documents n'écrivent d'unité pour leurs indicateurs : aucune n'est
+    déduite du libellé (« Nombre de mesures exercées » n'a pas d'unité « mesures »), l'application dit « non
+    précisée »."""
+    from indicateurs.models import Indicateur
+
+    assert not Indicateur.objects.filter(action__contrat__slug__in=SLUGS).exclude(unite="").exists()
