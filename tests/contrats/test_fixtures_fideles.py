@@ -39,8 +39,11 @@ def test_une_fiche_qui_ne_nomme_pas_de_porteur_n_en_a_pas(connecte):
     assert f"Partenaires {action.partenaires}" in fiche
 
 
-def test_une_fiche_qui_ne_dit_pas_en_quoi_l_action_est_renforcee(connecte):
-    action = Action.objects.get(contrat__slug=CLS, numero="6")
+@pytest.mark.parametrize("numero", ["5", "6", "7"])
+def test_une_fiche_qui_ne_dit_pas_en_quoi_l_action_est_renforcee(connecte, numero):
+    """Le CLS répond « Action existante renforcée » sans jamais dire la modalité (file active, nouveaux publics,
+    nouveaux territoires : aucun de ces mots dans le document) : elle reste non précisée."""
+    action = Action.objects.get(contrat__slug=CLS, numero=numero)
     assert action.nature == "existante_renforcee"
     assert not (
         action.renforcement_file_active
@@ -48,13 +51,14 @@ def test_une_fiche_qui_ne_dit_pas_en_quoi_l_action_est_renforcee(connecte):
         or action.renforcement_nouveaux_territoires
     )
     assert action.renforcement_non_precise
-    fiche = lu(connecte("metropole").get(reverse("pilotage:action", args=[CLS, "6"])))
+    fiche = lu(connecte("metropole").get(reverse("pilotage:action", args=[CLS, numero])))
     assert "Action existante renforcée · modalité de renforcement non précisée" in fiche
 
 
-def test_une_modalite_de_renforcement_ecrite_par_la_fiche_reste_affichee(connecte):
+def test_une_modalite_de_renforcement_saisie_reste_affichee(connecte):
     action = Action.objects.get(contrat__slug=CLS, numero="7")
-    assert action.renforcement_file_active and not action.renforcement_non_precise
+    action.renforcement_file_active = True
+    action.save()
     fiche = lu(connecte("metropole").get(reverse("pilotage:action", args=[CLS, "7"])))
     assert "file active accrue" in fiche and "modalité de renforcement non précisée" not in fiche
 
