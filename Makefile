@@ -41,8 +41,15 @@ libreoffice: ## Installe LibreOffice Calc (recalcul des classeurs) et HarfBuzz-S
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 		libreoffice-calc-nogui libharfbuzz-subset0)
 
-e2e: install chromium ## Tests de navigateur (Playwright + Chromium de Debian)
+e2e: install chromium node_modules/.installe ## Tests de navigateur (Playwright + Chromium de Debian)
 	$(PY) -m pytest -m e2e -q
+
+# axe-core (tests d'accessibilité), à la version épinglée par package-lock.json ; réinstallé quand le verrou change.
+node_modules/.installe: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 quality: install ## ruff, djlint, migrations à jour, dépendances entre applications dans un seul sens
 	$(VENV)/bin/ruff check .
