@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installe
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install chromium libreoffice demo run test e2e quality fix bench
+.PHONY: help install chromium libreoffice demo run serve test e2e quality fix bench
 
 help: ## Affiche cette aide
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,22 @@ demo: install ## Migre, charge les données réelles et les comptes de démonstr
 
 run: demo ## Sert la démonstration sur http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# make serve : les réglages de production (config.settings.base), gunicorn et whitenoise, avec une clé secrète tirée
+# pour ce poste seulement (fichier non suivi par git). Seule dérogation, affichée : HTTP simple en local.
+CLE_LOCALE := $(CURDIR)/.cle-secrete-locale
+DEROGATION_HTTP := DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
+SERVE_ENV := DJANGO_SETTINGS_MODULE=config.settings.base DJANGO_SECRET_KEY_FILE=$(CLE_LOCALE) \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(DEROGATION_HTTP)
+
+serve: install ## Sert l'application comme en production (gunicorn, DEBUG désactivé) sur http://127.0.0.1:8000
+	@test -s $(CLE_LOCALE) || (umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(64))" > $(CLE_LOCALE))
+	@echo "Réglages de production, avec une dérogation locale pour HTTP simple (jamais en production) :"
+	@echo "  $(DEROGATION_HTTP)"
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) createcachetable
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 test: install libreoffice ## Lance toute la suite de tests (base choisie par DATABASE_URL, SQLite par défaut)
 	$(PY) -m pytest -m "not e2e" -q -n 2 --durations=10
@@ -51,12 +67,15 @@ node_modules/.installe: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-quality: install ## ruff, djlint, migrations à jour, dépendances entre applications dans un seul sens
+quality: install ## ruff, djlint, migrations à jour, dépendances dans un seul sens, check --deploy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) verifier_dependances
+	DJANGO_SETTINGS_MODULE=config.settings.base DJANGO_ALLOWED_HOSTS=contrats.example.fr \
+		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(MANAGE) check --deploy --fail-level WARNING
 
 fix: install ## Corrige automatiquement le style (ruff)
 	$(VENV)/bin/ruff check --fix .

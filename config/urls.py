@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from commun import views as commun_views
 from pilotage import views as pilotage_views
 
 admin.site.site_header = "Contrats des solidarités – administration"
@@ -9,6 +10,7 @@ admin.site.site_title = "Administration"
 
 urlpatterns = [
     path("", pilotage_views.accueil, name="accueil"),
+    path("sante/", commun_views.sante, name="sante"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -18,3 +20,9 @@ urlpatterns = [
     path("contrats/<slug:slug>/", include("coherence.urls")),
     path("contrats/<slug:slug>/rapports/", include("rapports.urls")),
 ]
+
+# Pages d'erreur en français, sans texte interne (commun/views.py).
+handler400 = "commun.views.erreur_400"
+handler403 = "commun.views.erreur_403"
+handler404 = "commun.views.erreur_404"
+handler500 = "commun.views.erreur_500"

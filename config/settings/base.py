@@ -1,9 +1,11 @@
 """Réglages de production : tout ce qui varie vient de l'environnement (voir README)."""
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -16,7 +18,20 @@ def env(name: str, default: str | None = None) -> str:
     return value
 
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+def env_bool(name: str, default: bool) -> bool:
+    return env(name, "1" if default else "0") == "1"
+
+
+def secret_key() -> str:
+    """DJANGO_SECRET_KEY, ou le contenu du fichier nommé par DJANGO_SECRET_KEY_FILE (secret monté par l'hébergeur,
+    clé locale de `make serve`)."""
+    fichier = os.environ.get("DJANGO_SECRET_KEY_FILE")
+    if fichier and "DJANGO_SECRET_KEY" not in os.environ:
+        return Path(fichier).read_text(encoding="utf-8").strip()
+    return env("DJANGO_SECRET_KEY")
+
+
+SECRET_KEY = secret_key()
 DEBUG = False
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
@@ -28,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_tables2",
     "django_filters",
     "crispy_forms",
@@ -46,7 +62,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Au plus haut : identifiant, durée et utilisateur de chaque requête, y compris les redirections HTTPS.
+    "commun.middleware.JournalRequetesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Après CSPMiddleware : ses réponses passent ici avant que l'en-tête CSP ne soit écrit.
+    "commun.middleware.EnTetesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -55,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Au plus près des vues : page 405 en français, base injoignable → 503.
+    "commun.middleware.PagesErreurMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -79,22 +103,45 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Une base qui accepte la connexion sans répondre ne bloque pas chaque requête : échec en quelques secondes
+    # (deux essais au plus, avec puis sans TLS), page 503 (commun/middleware.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(env("DATABASE_CONNECT_TIMEOUT", "3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache des pages et des graphiques d'un contrat (commun/cache.py), indexé sur la version de ses données : aucune
-# invalidation, donc correct même si chaque processus a le sien. En mémoire de chaque processus pour l'instant
-# (développement, tests, petite production) ; un cache partagé entre processus (base de données ou Redis) le
-# remplacera sans rien changer au code. Une entrée pèse de 5 à 40 Ko (CLS de Dijon) : au plus ~20 Mo par processus,
-# les entrées les moins lues partant les premières.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "contrats-solidarites",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+# invalidation. Une entrée pèse de 5 à 40 Ko (CLS de Dijon). DJANGO_CACHE choisit où il vit :
+# - « base » (défaut en production) : table `cache_application` de la base (`manage.py createcachetable`), partagée
+#   par tous les serveurs d'application ;
+# - redis://… ou rediss://… : Redis (cache intégré de Django), pour les déploiements plus chargés ;
+# - « memoire » : la mémoire de chaque processus (développement et tests, voir dev.py et test.py).
+CACHE_CHOISI = env("DJANGO_CACHE", "base")
+if CACHE_CHOISI.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_CHOISI}}
+elif CACHE_CHOISI == "base":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_application",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     }
-}
+elif CACHE_CHOISI == "memoire":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "contrats-solidarites",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"DJANGO_CACHE : « base », « memoire » ou une adresse redis://, pas {CACHE_CHOISI!r}.")
+
+# Sessions en base : plusieurs serveurs d'application derrière un répartiteur de charge les partagent.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -120,24 +167,100 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Servis par whitenoise (noms avec empreinte, gzip, cache d'un an) après `collectstatic`.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Les noms avec empreinte, pour les PDF (rapports/pdf.py lit les fichiers statiques par les finders).
+    "commun.statiques.FichiersCollectesFinder",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
-SESSION_COOKIE_SECURE = env("DJANGO_SECURE_COOKIES", "1") == "1"
+# Sûr par défaut, derrière un mandataire inverse qui termine TLS et pose X-Forwarded-Proto (il doit écraser celui
+# du client) : HTTPS imposé, HSTS, cookies Secure. `make serve` (HTTP local) déroge explicitement : voir Makefile.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# La sonde de santé du répartiteur de charge interroge chaque serveur directement, en HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+_ENTETE_PROXY = env("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ENTETE_PROXY.upper().replace("-", "_"), "https") if _ENTETE_PROXY else None
+# Un an, sous-domaines compris, « preload » : les valeurs qu'exige la liste de préchargement des navigateurs.
+SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Aucun script ni style en ligne : scripts et feuilles de style servis par l'application (static/). Seule exception,
+# les feuilles de style que pygal écrit dans ses graphiques SVG, autorisées une à une par leur empreinte
+# (commun/middleware.py). `data:` pour les petites images SVG des feuilles de Bootstrap (flèches des listes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Aucune fonction du navigateur qu'une application de saisie n'emploie.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+CSRF_FAILURE_VIEW = "commun.views.echec_csrf"
 
 # Imports Excel (voir finances) : taille maximale acceptée.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Erreurs serveur envoyées aux administrateurs : DJANGO_ADMINS="Nom <adresse>, Autre <adresse>".
+ADMINS = [(nom, adresse) for nom, adresse in getaddresses([env("DJANGO_ADMINS", "")]) if adresse]
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", "contrats-solidarites@localhost")
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+
+# Journal sur la sortie standard, chaque ligne avec l'identifiant de la requête (commun/journal.py) ; une ligne par
+# requête (méthode, adresse, statut, durée, utilisateur) ; erreurs serveur aussi envoyées par courriel à ADMINS.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {"requete": {"()": "commun.journal.FiltreRequete"}},
+    "formatters": {
+        "sortie": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "sortie": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["requete"],
+            "formatter": "sortie",
+        },
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "commun.erreurs": {"handlers": ["mail_admins"], "level": "INFO"},
+        # Un nom d'hôte refusé (robots, balayages) : journalisé, sans courriel.
+        "django.security.DisallowedHost": {"handlers": ["sortie"], "propagate": False},
+    },
+    "root": {"handlers": ["sortie"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -4,6 +4,10 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-uniquement-ne-pas-utiliser-en-production")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+# runserver sert en HTTP simple : ni redirection HTTPS ni HSTS ; cache dans la mémoire du processus.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+os.environ.setdefault("DJANGO_CACHE", "memoire")
 
 from config.settings.base import *  # noqa: E402,F403
 

@@ -4,6 +4,10 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+# Le client de test parle HTTP : ni redirection HTTPS ni HSTS (tests/production/ vérifie les réglages de production).
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+os.environ.setdefault("DJANGO_CACHE", "memoire")
 
 from config.settings.base import *  # noqa: E402,F403
 
@@ -14,3 +18,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Fichiers statiques servis depuis les sources, sans collectstatic préalable.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
