@@ -33,7 +33,7 @@ def euros(montant: Decimal | int) -> str:
     return f"{texte}\u00a0€"
 
 
-_NOMBRE_FR = re.compile(r"^-?\d+(,\d+)?$")
+_NOMBRE_FR = re.compile(r"^-?[0-9]+(,[0-9]+)?$")  # chiffres ASCII seulement : « ² » ou « ٣ » ne sont pas des nombres
 
 
 def lire_nombre(
@@ -42,6 +42,15 @@ def lire_nombre(
     """Lit « 1 234,5 » ou « 1234.5 » ; refuse le reste avec un message en français."""
     brut = (texte or "").strip()
     compact = re.sub(r"[\s\u00a0\u202f]", "", brut)
+    if "," not in compact and re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})+", compact):
+        # « 1.250 » : mille deux cent cinquante (point des milliers) ou un virgule vingt-cinq (point décimal) ?
+        # Ambigu : refusé, avec les deux écritures françaises possibles.
+        milliers = compact.replace(".", " ")
+        decimal = f" ou {compact.replace('.', ',')} (virgule avant les décimales)" if compact.count(".") == 1 else ""
+        raise ValidationError(
+            f"« {brut} » est ambigu : en français, écrivez {milliers} (espace entre les milliers){decimal}.",
+            code="ambigu",
+        )
     if "," not in compact and compact.count(".") == 1:
         compact = compact.replace(".", ",")
     if not _NOMBRE_FR.match(compact):

@@ -60,6 +60,8 @@ rules.add_perm("finances.importer", importer_execution | saisir_valeurs)
 rules.add_perm("indicateurs.soumettre", (est_administrateur | agent_collectivite) & est_partie)
 rules.add_perm("indicateurs.valider", (est_administrateur | agent_etat) & est_partie)
 rules.add_perm("indicateurs.definir_cible", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
+# Le fil d'échange sur les valeurs et les récits d'une année : écrit par les agents des deux parties.
+rules.add_perm("indicateurs.commenter", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
 # Cohérence : un agent de l'une ou l'autre partie (État, collectivité) marque un constat « examiné ».
 rules.add_perm("coherence.examiner", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
 

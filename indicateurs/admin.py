@@ -6,6 +6,7 @@ from indicateurs.models import (
     BilanChiffre,
     BilanRubrique,
     Cible,
+    Commentaire,
     Indicateur,
     Realisation,
     RecitAction,
@@ -89,3 +90,11 @@ class IndicateurInline(admin.TabularInline):
     extra = 0
     fields = ("ordre", "libelle", "unite", "portee", "t0")
     show_change_link = True
+
+
+@admin.register(Commentaire)
+class CommentaireAdmin(SimpleHistoryAdmin):
+    list_display = ("contrat", "annee", "indicateur", "action", "auteur", "cree_le")
+    list_filter = ("contrat", "annee")
+    search_fields = ("texte",)
+    date_hierarchy = "cree_le"

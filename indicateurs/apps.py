@@ -14,6 +14,7 @@ class IndicateursConfig(AppConfig):
             BilanChiffre,
             BilanRubrique,
             Cible,
+            Commentaire,
             Indicateur,
             Realisation,
             RecitAction,
@@ -25,6 +26,7 @@ class IndicateursConfig(AppConfig):
         suivre(Realisation, "indicateur__action__contrat")
         suivre(RecitAction, "action__contrat")
         suivre(SuiviAnnuel, "contrat")
+        suivre(Commentaire, "contrat")
         suivre(Bilan, "contrat")
         suivre(BilanRubrique, "bilan__contrat")
         suivre(BilanChiffre, "rubrique__bilan__contrat")

@@ -37,13 +37,31 @@ class GrilleSaisieForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, actions, indicateurs, realisations, recits, lecture_seule=False, **kwargs):
+    conflits = forms.CharField(required=False, widget=forms.HiddenInput)
+    CHOIX = [("mienne", "Garder ma saisie"), ("enregistree", "Prendre la valeur enregistrée")]
+
+    def __init__(
+        self, *args, actions, indicateurs, realisations, recits, lecture_seule=False, conflits=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.actions = actions
         self.indicateurs = indicateurs
+        self.realisations = realisations
+        self.recits_existants = recits
         self.lecture_seule = lecture_seule
+        # Les champs en conflit à trancher : ceux de l'exception qui vient d'être levée (grille renvoyée), ou ceux
+        # que la page renvoyée déclare (champ caché « conflits ») quand l'utilisateur enregistre de nouveau.
+        self.conflits = {c.champ: c for c in conflits or []}
+        noms = list(self.conflits) or [n for n in (self.data.get("conflits") or "").split(",") if n]
         for indicateur in indicateurs:
             realisation = realisations.get(indicateur.pk)
+            self.fields[f"n{indicateur.pk}"] = forms.BooleanField(
+                required=False,
+                label=f"Non disponible – {indicateur.libelle}",
+                initial=bool(realisation and realisation.non_disponible),
+                show_hidden_initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
             if indicateur.est_qualitatif:
                 self.fields[f"a{indicateur.pk}"] = forms.ChoiceField(
                     required=False,
@@ -81,10 +99,61 @@ class GrilleSaisieForm(forms.Form):
                     show_hidden_initial=True,
                     widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
                 )
+        for nom in noms:
+            if nom in self.fields:
+                self.fields[f"choix-{nom}"] = forms.ChoiceField(
+                    choices=self.CHOIX,
+                    widget=forms.RadioSelect,
+                    label=f"Valeur à garder – {self.fields[nom].label}",
+                    error_messages={"required": "Choisissez la valeur à garder : rien n'est enregistré avant."},
+                )
+        self.initial.setdefault("conflits", ",".join(noms))
+        if self.conflits:
+            self.data = self.data.copy()
+            self.data["conflits"] = ",".join(noms)
         if lecture_seule:
             for nom, champ in self.fields.items():
                 if nom != "version":
                     champ.disabled = True
+
+    def noms_saisis(self) -> list[str]:
+        return [n for n in self.fields if n not in ("version", "conflits") and not n.startswith("choix-")]
+
+    def lues(self) -> dict:
+        """Ce que l'utilisateur a lu en ouvrant la page (valeurs cachées « initial-… »), lu par les mêmes champs."""
+        lues = {}
+        for nom in self.noms_saisis():
+            champ = self.fields[nom]
+            brut = self.data.get(f"initial-{nom}")
+            try:
+                lues[nom] = champ.to_python(brut)
+            except forms.ValidationError:
+                lues[nom] = None
+            if isinstance(lues[nom], str):
+                lues[nom] = lues[nom].strip()
+        return lues
+
+    def saisies(self) -> dict:
+        """Ce que l'utilisateur a saisi (après validation), choix des conflits appliqués : « enregistrée » reprend la
+        valeur lue, que la grille renvoyée a remise à la valeur enregistrée."""
+        saisies = {}
+        lues = self.lues()
+        for nom in self.noms_saisis():
+            valeur = self.cleaned_data.get(nom)
+            saisies[nom] = valeur.strip() if isinstance(valeur, str) else valeur
+            if self.cleaned_data.get(f"choix-{nom}") == "enregistree":
+                saisies[nom] = lues[nom]
+        return saisies
+
+    def clean(self):
+        donnees = super().clean()
+        for indicateur in self.indicateurs:
+            pk = indicateur.pk
+            if donnees.get(f"n{pk}") and (donnees.get(f"v{pk}") is not None or donnees.get(f"a{pk}")):
+                self.add_error(
+                    f"n{pk}", "« Non disponible » et une valeur à la fois : videz la valeur ou décochez la case."
+                )
+        return donnees
 
     @staticmethod
     def champ_resultat(indicateur) -> str:
@@ -110,7 +179,12 @@ class GrilleSaisieForm(forms.Form):
         indicateurs = {}
         for indicateur in self.indicateurs:
             indicateurs.setdefault(indicateur.action_id, []).append(
-                (indicateur, self[self.champ_resultat(indicateur)], self[f"c{indicateur.pk}"])
+                (
+                    indicateur,
+                    self[self.champ_resultat(indicateur)],
+                    self[f"c{indicateur.pk}"],
+                    self[f"n{indicateur.pk}"],
+                )
             )
         return [
             (action, indicateurs.get(action.pk, []), [self[f"r{action.pk}_{c}"] for c in CHAMPS_RECIT])

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,6 +50,14 @@ class Indicateur(models.Model):
         ),
     )
     unite = models.CharField("unité", max_length=100, blank=True)
+    ecart_max = models.DecimalField(
+        "écart plausible",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(3),
+        help_text="Une valeur plus de N fois au-dessus (ou au-dessous) de sa cible ou de l'an passé demande un "
+        "commentaire.",
+    )
     portee = models.CharField("portée", max_length=10, choices=Portee.choices, default=Portee.LOCAL)
     decimales = models.PositiveSmallIntegerField(
         "décimales admises", default=0, help_text="0 pour un comptage (personnes, participations)."
@@ -334,6 +343,10 @@ class SuiviAnnuel(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     modifie_le = models.DateTimeField("dernier enregistrement le", null=True, blank=True)
+    lignes_a_corriger = models.JSONField(
+        "lignes à corriger", default=list, blank=True,
+        help_text="Indicateurs (« i12 ») et récits d'action (« a3 ») que l'État désigne en renvoyant l'année.",
+    )  # fmt: skip
 
     history = HistoricalRecords()
     objects = SuiviAnnuelQuerySet.as_manager()
@@ -444,6 +457,11 @@ class Realisation(models.Model):
     annee = models.PositiveSmallIntegerField("année")
     valeur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     appreciation = models.CharField("appréciation", max_length=25, choices=Appreciation.choices, blank=True)
+    non_disponible = models.BooleanField(
+        "non disponible",
+        default=False,
+        help_text="La valeur n'existe pas pour cette année ; le commentaire dit pourquoi.",
+    )
     commentaire = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -474,6 +492,10 @@ class Realisation(models.Model):
         return f"{self.indicateur} – {self.annee} : {resultat}"
 
     def clean(self):
+        if self.non_disponible and (self.valeur is not None or self.appreciation):
+            raise ValidationError("Une valeur « non disponible » n'a ni chiffre ni appréciation.")
+        if self.non_disponible and not self.commentaire.strip():
+            raise ValidationError({"commentaire": "Dites pourquoi la valeur n'est pas disponible."})
         if self.indicateur_id:
             if self.indicateur.est_qualitatif and self.valeur is not None:
                 message = "Un indicateur qualitatif s'apprécie (atteint, partiellement, non atteint), sans chiffre."
@@ -510,3 +532,51 @@ class RecitAction(models.Model):
 
     def __str__(self):
         return f"{self.action} – {self.annee}"
+
+
+class Commentaire(models.Model):
+    """Un message du fil d'échange entre la collectivité et l'État sur une valeur (indicateur) ou sur le récit d'une
+    action, pour une année : écrit par les agents des deux parties, lu par tous les lecteurs du contrat."""
+
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="commentaires_suivi")
+    annee = models.PositiveSmallIntegerField("année")
+    indicateur = models.ForeignKey(
+        Indicateur, on_delete=models.CASCADE, null=True, blank=True, related_name="commentaires_suivi"
+    )
+    action = models.ForeignKey(
+        "actions.Action", on_delete=models.CASCADE, null=True, blank=True, related_name="commentaires_suivi"
+    )
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    texte = models.TextField(max_length=4000)
+    cree_le = models.DateTimeField("écrit le")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contrat", "annee", "cree_le", "pk"]
+        verbose_name = "commentaire de suivi"
+        verbose_name_plural = "commentaires de suivi"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(indicateur__isnull=True) ^ Q(action__isnull=True),
+                name="commentaire_sur_une_ligne",
+                violation_error_message="Un commentaire porte sur une valeur ou sur le récit d'une action.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.auteur} – {self.cree_le:%d/%m/%Y} : {self.texte[:60]}"
+
+    @property
+    def ligne(self) -> str:
+        """« i12 » (valeur d'un indicateur) ou « a3 » (récit d'une action)."""
+        return f"i{self.indicateur_id}" if self.indicateur_id else f"a{self.action_id}"
+
+    def clean(self):
+        if not (self.texte or "").strip():
+            raise ValidationError({"texte": "Le commentaire est vide."})
+        ligne = self.indicateur.action if self.indicateur_id else self.action if self.action_id else None
+        if ligne is not None and ligne.contrat_id != self.contrat_id:
+            raise ValidationError("Cette ligne n'appartient pas au contrat.")
+        if self.contrat_id and self.annee:
+            self.contrat.verifier_annee(self.annee)

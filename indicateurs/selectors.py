@@ -10,18 +10,21 @@ compté à part, parmi les mesurables mais pas parmi les atteintes : le taux d'a
 l'arrondit jamais à « atteint », et chaque sortie le dit tel quel (« dont 1 partiellement atteinte »).
 
 Une cible non mesurable (non saisie, « nd », sans cible chiffrée, qualitatif non apprécié) n'est jamais comptée comme
-atteinte ni comme manquée."""
+atteinte ni comme manquée. Une valeur déclarée « non disponible » (avec son motif) sort des mesurables mais est
+comptée à part et dite à côté de chaque taux (« 5 / 8 atteintes, 1 non disponible ») : déclarer des valeurs
+indisponibles ne peut jamais faire monter un taux sans que cela se voie."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicateurs.enums import Appreciation
 
-ATTEINT, PARTIELLEMENT_ATTEINT, NON_ATTEINT, NON_MESURABLE = (
+ATTEINT, PARTIELLEMENT_ATTEINT, NON_ATTEINT, NON_MESURABLE, NON_DISPONIBLE = (
     "atteint",
     "partiellement atteint",
     "non atteint",
     "non mesurable",
+    "non disponible",
 )
 _ATTEINTE_DE_L_APPRECIATION = {
     Appreciation.ATTEINT: ATTEINT,
@@ -58,6 +61,11 @@ class Mesure:
         return Appreciation(self.appreciation).label if self.appreciation else ""
 
     @property
+    def non_disponible(self) -> bool:
+        """Déclarée « non disponible » (avec son motif) : ni zéro, ni vide."""
+        return bool(self.realisation and self.realisation.non_disponible)
+
+    @property
     def saisie(self) -> bool:
         """Une valeur (quantitatif) ou une appréciation (qualitatif) est renseignée."""
         return self.valeur is not None or bool(self.appreciation)
@@ -78,6 +86,8 @@ class Mesure:
 
     @property
     def atteinte(self) -> str:
+        if self.non_disponible:
+            return NON_DISPONIBLE
         if self.qualitatif:
             return _ATTEINTE_DE_L_APPRECIATION.get(self.appreciation, NON_MESURABLE)
         if self.valeur is None or not self.cible_definie:
@@ -94,6 +104,7 @@ class BilanCibles:
     partiellement_atteints: int = 0
     non_atteints: int = 0
     non_mesurables: int = 0
+    non_disponibles: int = 0  # hors des mesurables, mais toujours dit à côté du taux
     valeurs_saisies: int = 0
     valeurs_attendues: int = 0
 
@@ -118,5 +129,6 @@ def bilan_cibles(mesures: list[Mesure], annee: int | None = None) -> BilanCibles
         bilan.partiellement_atteints += atteinte == PARTIELLEMENT_ATTEINT
         bilan.non_atteints += atteinte == NON_ATTEINT
         bilan.non_mesurables += atteinte == NON_MESURABLE
+        bilan.non_disponibles += atteinte == NON_DISPONIBLE
         bilan.valeurs_saisies += mesure.saisie
     return bilan

@@ -9,29 +9,48 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from commun.formats import nom_de
+from commun.fusion import fusionner
 from commun.historique import enregistrer
 from contrats.versions import contrat_modifie
+from indicateurs.controles_saisie import manques_avant_soumission
 from indicateurs.enums import SourceCible
-from indicateurs.models import Cible, Realisation, RecitAction, SuiviAnnuel
+from indicateurs.models import Cible, Commentaire, Realisation, RecitAction, SuiviAnnuel
 
 CHAMPS_RECIT = ("resultats", "difficultes", "perspectives", "impact_social")
 
 
 class ConflitEdition(ValidationError):
-    """Quelqu'un a enregistré la même année entre-temps : rien n'a été écrit."""
+    """Quelqu'un (ou le même utilisateur, dans un autre onglet) a changé les mêmes champs entre-temps, autrement :
+    rien n'a été écrit. `conflits` : les champs à trancher (commun.fusion.Conflit) ; `auteurs` : champ → (nom,
+    date) de la dernière écriture."""
 
-    def __init__(self, suivi: SuiviAnnuel):
+    def __init__(self, suivi: SuiviAnnuel, conflits=(), auteurs=None, user=None, repris=()):
         self.suivi = suivi
+        self.conflits = list(conflits)
+        self.auteurs = auteurs or {}
+        self.repris = list(repris)  # champs que seul l'autre a changés : la grille renvoyée les reprend
         qui = suivi.modifie_par or suivi.statut_par
-        quand = (
-            timezone.localtime(suivi.modifie_le or suivi.statut_le) if (suivi.modifie_le or suivi.statut_le) else None
-        )
-        auteur = f" par {qui}" if qui else ""
-        moment = f" le {quand:%d/%m/%Y à %H:%M}" if quand else ""
-        super().__init__(
-            f"Cette année a été modifiée entre-temps{auteur}{moment} : vos changements n'ont pas été enregistrés. "
-            "Vérifiez les valeurs actuelles ci-dessous, puis enregistrez de nouveau."
-        )
+        quand = suivi.modifie_le or suivi.statut_le
+        auteur = ""
+        if qui:
+            auteur = (
+                " par vous-même, dans un autre onglet ou une autre fenêtre" if qui == user else f" par {nom_de(qui)}"
+            )
+        moment = f" le {timezone.localtime(quand):%d/%m/%Y à %H:%M}" if quand else ""
+        if self.conflits:
+            texte = (
+                f"Cette année a été modifiée entre-temps{auteur}{moment}, sur {len(self.conflits)} champ"
+                f"{'s' if len(self.conflits) > 1 else ''} que vous avez aussi changé"
+                f"{'s' if len(self.conflits) > 1 else ''} : rien n'a été enregistré. Pour chacun, choisissez la "
+                "valeur à garder, puis enregistrez de nouveau."
+            )
+        else:
+            texte = (
+                f"Cette année a été modifiée entre-temps{auteur}{moment} : vos changements n'ont pas été enregistrés. "
+                "Vérifiez les valeurs actuelles ci-dessous, puis enregistrez de nouveau."
+            )
+        super().__init__(texte)
 
 
 @dataclass
@@ -41,6 +60,7 @@ class Valeur:
     valeur: Decimal | None
     commentaire: str = ""
     appreciation: str = ""
+    non_disponible: bool = False
 
 
 def suivi_obtenir(*, contrat, annee: int) -> SuiviAnnuel:
@@ -102,18 +122,20 @@ def saisie_enregistrer(
             raise ValidationError("Un indicateur n'appartient pas à ce contrat.")
         realisation = existantes.get(indicateur.pk)
         if realisation is None:
-            if saisie.valeur is None and not saisie.appreciation and not saisie.commentaire:
+            if saisie.valeur is None and not (saisie.appreciation or saisie.commentaire or saisie.non_disponible):
                 continue
             realisation = Realisation(indicateur=indicateur, annee=suivi.annee)
-        elif (realisation.valeur, realisation.appreciation, realisation.commentaire) == (
+        elif (realisation.valeur, realisation.appreciation, realisation.commentaire, realisation.non_disponible) == (
             saisie.valeur,
             saisie.appreciation,
             saisie.commentaire,
+            saisie.non_disponible,
         ):
             continue
         realisation.valeur = saisie.valeur
         realisation.appreciation = saisie.appreciation
         realisation.commentaire = saisie.commentaire
+        realisation.non_disponible = saisie.non_disponible
         enregistrer(realisation, user=user, motif=f"Saisie {suivi.annee}")
         modifies += 1
 
@@ -135,14 +157,140 @@ def saisie_enregistrer(
     return modifies
 
 
+def etat_enregistre(*, annee: int, indicateurs, actions) -> dict:
+    """Ce qui est enregistré pour l'année, sous la forme plate des saisies de la grille (deux requêtes)."""
+    etat = {}
+    realisations = {r.indicateur_id: r for r in Realisation.objects.filter(indicateur__in=indicateurs, annee=annee)}
+    for indicateur in indicateurs:
+        r = realisations.get(indicateur.pk)
+        etat.update(saisie_plate(indicateur, r))
+    recits = {r.action_id: r for r in RecitAction.objects.filter(action__in=actions, annee=annee)}
+    for action in actions:
+        r = recits.get(action.pk)
+        for champ in CHAMPS_RECIT:
+            etat[f"r{action.pk}_{champ}"] = getattr(r, champ) if r else ""
+    return etat
+
+
+def saisie_plate(indicateur, realisation) -> dict:
+    pk = indicateur.pk
+    plate = {
+        f"n{pk}": bool(realisation and realisation.non_disponible),
+        f"c{pk}": realisation.commentaire if realisation else "",
+    }
+    if indicateur.est_qualitatif:
+        plate[f"a{pk}"] = realisation.appreciation if realisation else ""
+    else:
+        plate[f"v{pk}"] = realisation.valeur if realisation else None
+    return plate
+
+
+def _auteurs(annee: int, champs, indicateurs, actions, user) -> dict:
+    """champ → (qui, quand) de la dernière écriture de sa ligne (deux requêtes)."""
+    par_indicateur, par_action = {}, {}
+    for h in Realisation.history.filter(indicateur__in=indicateurs, annee=annee).select_related("history_user"):
+        if h.indicateur_id not in par_indicateur or h.history_date > par_indicateur[h.indicateur_id][1]:
+            par_indicateur[h.indicateur_id] = (h.history_user, h.history_date)
+    for h in RecitAction.history.filter(action__in=actions, annee=annee).select_related("history_user"):
+        if h.action_id not in par_action or h.history_date > par_action[h.action_id][1]:
+            par_action[h.action_id] = (h.history_user, h.history_date)
+    auteurs = {}
+    for champ in champs:
+        if champ.startswith("r"):
+            auteur = par_action.get(int(champ[1:].split("_")[0]))
+        else:
+            auteur = par_indicateur.get(int(champ[1:]))
+        if auteur:
+            qui, quand = auteur
+            nom = "vous-même (autre onglet ou autre fenêtre)" if qui == user else nom_de(qui)
+            auteurs[champ] = (nom, timezone.localtime(quand))
+    return auteurs
+
+
+@dataclass
+class Enregistrement:
+    modifies: int
+    repris: list  # champs changés par quelqu'un d'autre entre-temps, gardés tels qu'enregistrés
+    auteurs: dict
+    suivi: SuiviAnnuel
+
+
 @transaction.atomic
-def suivi_changer_statut(*, user, suivi: SuiviAnnuel, version: int, transition: str, motif: str = "") -> SuiviAnnuel:
+def grille_enregistrer(
+    *,
+    user,
+    contrat,
+    annee: int,
+    version: int,
+    lues: dict,
+    saisies: dict,
+    indicateurs,
+    actions,
+    soumettre=False,
+    cibles=None,
+    precedentes=None,
+) -> Enregistrement:
+    """Enregistre la grille d'une année, puis, si `soumettre`, la soumet dans la même transaction : jamais une
+    soumission de valeurs périmées. Si l'année a changé depuis que l'utilisateur l'a ouverte (`version`), fusion à
+    trois voies champ par champ (commun.fusion) : les champs changés d'un seul côté sont fusionnés, un champ changé
+    des deux côtés lève ConflitEdition et rien n'est écrit. Une soumission incomplète ou une valeur très éloignée
+    sans commentaire : ValidationError, rien n'est écrit."""
+    suivi, _ = SuiviAnnuel.objects.select_for_update().get_or_create(contrat=contrat, annee=annee)
+    if not suivi.modifiable:
+        raise ValidationError(_verrou_message(suivi))
+    enregistrees = etat_enregistre(annee=annee, indicateurs=indicateurs, actions=actions)
+    repris, auteurs = [], {}
+    if version != suivi.version:
+        fusion = fusionner(lues, saisies, enregistrees)
+        auteurs = _auteurs(annee, [c.champ for c in fusion.conflits] + fusion.changes_par_autrui, indicateurs,
+                           actions, user)  # fmt: skip
+        if fusion.conflits:
+            suivi = SuiviAnnuel.objects.select_related("modifie_par", "statut_par").get(pk=suivi.pk)
+            raise ConflitEdition(suivi, fusion.conflits, auteurs, user=user, repris=fusion.changes_par_autrui)
+        saisies, repris = fusion.valeurs, fusion.changes_par_autrui
+    valeurs = {}
+    for indicateur in indicateurs:
+        pk = indicateur.pk
+        valeurs[indicateur] = Valeur(
+            valeur=None if indicateur.est_qualitatif or saisies.get(f"n{pk}") else saisies.get(f"v{pk}"),
+            commentaire=(saisies.get(f"c{pk}") or "").strip(),
+            appreciation="" if saisies.get(f"n{pk}") else (saisies.get(f"a{pk}") or ""),
+            non_disponible=bool(saisies.get(f"n{pk}")),
+        )
+    recits = {a: {c: (saisies.get(f"r{a.pk}_{c}") or "").strip() for c in CHAMPS_RECIT} for a in actions}
+    modifies = saisie_enregistrer(user=user, suivi=suivi, version=suivi.version, valeurs=valeurs, recits=recits)
+    suivi.refresh_from_db()
+    if soumettre:
+        manques = manques_avant_soumission(actions, indicateurs, saisies, cibles or {}, precedentes or {})
+        if manques:
+            raise ValidationError(["L'année ne peut pas être soumise :", *manques])
+        suivi = suivi_changer_statut(user=user, suivi=suivi, version=suivi.version, transition="soumettre")
+    return Enregistrement(modifies=modifies, repris=repris, auteurs=auteurs, suivi=suivi)
+
+
+@transaction.atomic
+def commentaire_ajouter(*, user, contrat, annee: int, texte: str, indicateur=None, action=None) -> Commentaire:
+    """Un message du fil d'échange sur une valeur ou sur le récit d'une action (historisé)."""
+    contrat.verifier_annee(annee, champ=None)
+    commentaire = Commentaire(
+        contrat=contrat, annee=annee, indicateur=indicateur, action=action, auteur=user, texte=(texte or "").strip(),
+        cree_le=timezone.now(),
+    )  # fmt: skip
+    return enregistrer(commentaire, user=user, motif="Commentaire")
+
+
+@transaction.atomic
+def suivi_changer_statut(
+    *, user, suivi: SuiviAnnuel, version: int, transition: str, motif: str = "", lignes: list | None = None
+) -> SuiviAnnuel:
     """Applique une transition du circuit (`SuiviAnnuel.TRANSITIONS`) : tout ou rien.
 
     Le modèle dit si elle est permise (rôle, statut, motif) ; une transition refusée n'écrit rien, pas même la ligne
     de l'année quand `suivi` n'est pas encore enregistré. La version lue protège d'un changement fait entre-temps."""
     transition = SuiviAnnuel.transition(transition)
     changements = suivi.appliquer(transition, user=user, motif=motif)
+    # Un renvoi peut désigner les lignes à corriger ; toute autre transition les efface.
+    changements["lignes_a_corriger"] = list(lignes or []) if transition.nom == "renvoyer" else []
     if suivi.pk is None:
         suivi = suivi_obtenir(contrat=suivi.contrat, annee=suivi.annee)
     suivi = _prendre_la_main(

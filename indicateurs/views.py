@@ -10,19 +10,21 @@ from actions.models import Action
 from commun.excel import reponse_xlsx
 from commun.formats import nombre
 from comptes.acces import annee_du_contrat, contrat_requis
+from indicateurs.controles_saisie import ecarts_sans_commentaire
 from indicateurs.enums import Appreciation
 from indicateurs.exports import classeur_indicateurs
-from indicateurs.forms import LIBELLES_RECIT, CibleForm, GrilleSaisieForm, StatutForm
+from indicateurs.forms import CibleForm, GrilleSaisieForm, StatutForm
+from indicateurs.grille import completude_de_la_grille, fils_de_l_annee, lignes_de_la_grille
 from indicateurs.historique import historique_indicateur
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
 from indicateurs.selectors import Mesure
 from indicateurs.services import (
-    CHAMPS_RECIT,
     ConflitEdition,
     cible_definir,
-    saisie_enregistrer,
+    commentaire_ajouter,
+    etat_enregistre,
+    grille_enregistrer,
     suivi_changer_statut,
-    suivi_obtenir,
 )
 
 
@@ -55,61 +57,6 @@ def _donnees_annee(contrat, annee):
     return actions, indicateurs, realisations, recits
 
 
-def _affiche(valeur) -> str:
-    if valeur in (None, ""):
-        return "vide"
-    return nombre(valeur) if not isinstance(valeur, str) else f"« {valeur} »"
-
-
-def _changements_concurrents(form, indicateurs, actions, realisations, recits) -> list[str]:
-    """Ce que l'autre personne a changé depuis que l'utilisateur a ouvert la page (lu → actuel)."""
-    changements = []
-    for indicateur in indicateurs:
-        actuelle = realisations.get(indicateur.pk)
-        resultat = ("a", "appreciation") if indicateur.est_qualitatif else ("v", "valeur")
-        for prefixe, attribut in (resultat, ("c", "commentaire")):
-            champ = form.fields[f"{prefixe}{indicateur.pk}"]
-            lue = (
-                champ.to_python(form.data.get(f"initial-{prefixe}{indicateur.pk}"))
-                if prefixe == "v"
-                else (form.data.get(f"initial-{prefixe}{indicateur.pk}", ""))
-            )
-            maintenant = getattr(actuelle, attribut) if actuelle else (None if prefixe == "v" else "")
-            if (lue or None) != (maintenant or None):
-                quoi = {"v": "valeur", "a": "appréciation", "c": "commentaire"}[prefixe]
-                if prefixe == "a":
-                    lue, maintenant = (Appreciation(x).label if x else None for x in (lue, maintenant))
-                changements.append(f"{indicateur.libelle} ({quoi}) : {_affiche(lue)} → {_affiche(maintenant)}")
-    for action in actions:
-        actuel = recits.get(action.pk)
-        for champ in CHAMPS_RECIT:
-            lue = form.data.get(f"initial-r{action.pk}_{champ}", "")
-            maintenant = getattr(actuel, champ) if actuel else ""
-            if lue != maintenant:
-                changements.append(f"Action {action.numero} – {LIBELLES_RECIT[champ].lower()} : texte modifié")
-    return changements
-
-
-def _rebaser(form, version, realisations, recits) -> QueryDict:
-    """Garde la saisie de l'utilisateur, mais sur la version et les valeurs actuelles : rien n'est perdu."""
-    donnees = form.data.copy()
-    donnees["version"] = version
-    for indicateur in form.indicateurs:
-        actuelle = realisations.get(indicateur.pk)
-        if indicateur.est_qualitatif:
-            donnees[f"initial-a{indicateur.pk}"] = actuelle.appreciation if actuelle else ""
-        else:
-            donnees[f"initial-v{indicateur.pk}"] = (
-                nombre(actuelle.valeur) if actuelle and actuelle.valeur is not None else ""
-            )
-        donnees[f"initial-c{indicateur.pk}"] = actuelle.commentaire if actuelle else ""
-    for action in form.actions:
-        actuel = recits.get(action.pk)
-        for champ in CHAMPS_RECIT:
-            donnees[f"initial-r{action.pk}_{champ}"] = getattr(actuel, champ) if actuel else ""
-    return donnees
-
-
 def _cibles_de_l_annee(indicateurs, annee) -> dict:
     return {cible.indicateur_id: cible for i in indicateurs for cible in i.cibles.all() if cible.annee == annee}
 
@@ -126,47 +73,113 @@ def _formulaire_vierge(contrat, annee, *, version: int, lecture_seule: bool) -> 
     )
 
 
+def _brut(nom: str, valeur) -> str:
+    """Une valeur plate telle qu'un champ de la grille l'affiche (nombre à la française, case cochée)."""
+    if nom.startswith("n"):
+        return "True" if valeur else "False"
+    if nom.startswith("v"):
+        return nombre(valeur) if valeur is not None else ""
+    return valeur or ""
+
+
+def _affiche(nom: str, valeur) -> str:
+    if nom.startswith("n"):
+        return "non disponible" if valeur else "disponible"
+    if valeur in (None, ""):
+        return "vide"
+    if nom.startswith("v"):
+        return nombre(valeur)
+    if nom.startswith("a"):
+        return Appreciation(valeur).label
+    return f"« {valeur} »"
+
+
+def _rebaser(form, conflit: ConflitEdition, enregistrees: dict) -> QueryDict:
+    """La grille renvoyée après un conflit : la saisie de l'utilisateur gardée, lue désormais contre ce qui est
+    enregistré (valeurs « initial-… » et version à jour) ; les champs que seul l'autre a changés en reprennent la
+    valeur. Rien n'est perdu, rien n'est écrasé sans avoir été montré."""
+    donnees = form.data.copy()
+    donnees["version"] = conflit.suivi.version
+    for nom in form.noms_saisis():
+        donnees[f"initial-{nom}"] = _brut(nom, enregistrees.get(nom))
+        if nom in conflit.repris:
+            if nom.startswith("n"):
+                if enregistrees.get(nom):
+                    donnees[nom] = "on"
+                else:
+                    donnees.pop(nom, None)
+            else:
+                donnees[nom] = _brut(nom, enregistrees.get(nom))
+    return donnees
+
+
+def _valeurs_precedentes(contrat, annee) -> dict:
+    """indicateur → valeur de l'an passé (une requête)."""
+    return dict(
+        Realisation.objects.filter(
+            indicateur__action__contrat=contrat, annee=annee - 1, valeur__isnull=False
+        ).values_list("indicateur_id", "valeur")
+    )
+
+
+def _libelles(form) -> dict:
+    return {nom: form.fields[nom].label for nom in form.noms_saisis()}
+
+
 @contrat_requis(existe=_annee)
 def grille(request, contrat, annee):
     suivi = _suivi_lu(contrat, annee)
     peut_saisir = request.user.has_perm("indicateurs.saisir", contrat)
-    changements = []
+    conflits, repris = {}, []
 
     if request.method == "POST":
         if not peut_saisir:
             raise PermissionDenied("Seuls les agents de la collectivité saisissent les valeurs.")
+        soumettre = "soumettre" in request.POST
+        if soumettre and not request.user.has_perm("indicateurs.soumettre", contrat):
+            raise PermissionDenied(SuiviAnnuel.REFUS)
         actions, indicateurs, realisations, recits = _donnees_annee(contrat, annee)
         kwargs = {"actions": actions, "indicateurs": indicateurs, "realisations": realisations, "recits": recits}
         form = GrilleSaisieForm(request.POST, **kwargs)
+        cibles = _cibles_de_l_annee(indicateurs, annee)
+        precedentes = _valeurs_precedentes(contrat, annee)
         if not suivi.modifiable:
             messages.error(request, "Rien n'a été enregistré : l'année n'est plus modifiable.")
         elif form.is_valid():
             try:
-                suivi = suivi_obtenir(contrat=contrat, annee=annee)
-                nb = saisie_enregistrer(
-                    user=request.user,
-                    suivi=suivi,
-                    version=form.cleaned_data["version"],
-                    valeurs=form.valeurs(),
-                    recits=form.recits(),
-                )
+                resultat = grille_enregistrer(
+                    user=request.user, contrat=contrat, annee=annee, version=form.cleaned_data["version"],
+                    lues=form.lues(), saisies=form.saisies(), indicateurs=indicateurs, actions=actions,
+                    soumettre=soumettre, cibles=cibles, precedentes=precedentes,
+                )  # fmt: skip
             except ConflitEdition as conflit:
+                enregistrees = etat_enregistre(annee=annee, indicateurs=indicateurs, actions=actions)
                 _, _, realisations, recits = _donnees_annee(contrat, annee)
-                changements = _changements_concurrents(form, indicateurs, actions, realisations, recits)
                 messages.error(request, conflit.messages[0])
+                libelles = _libelles(form)
+                for c in conflit.conflits:
+                    qui, quand = conflit.auteurs.get(c.champ, ("une autre personne", None))
+                    conflits[c.champ] = {
+                        "libelle": libelles[c.champ], "saisie": _affiche(c.champ, c.saisie),
+                        "enregistree": _affiche(c.champ, c.enregistree), "qui": qui, "quand": quand,
+                    }  # fmt: skip
+                repris = _repris(conflit.repris, conflit.auteurs, libelles, enregistrees)
                 suivi = conflit.suivi
                 form = GrilleSaisieForm(
-                    _rebaser(form, suivi.version, realisations, recits),
+                    _rebaser(form, conflit, enregistrees),
+                    conflits=conflit.conflits,
                     **(kwargs | {"realisations": realisations, "recits": recits}),
                 )
+                form.is_valid()  # les erreurs de choix ne s'affichent qu'après un nouvel envoi
+                form._errors = {}
             except ValidationError as erreur:
                 messages.error(request, " ".join(erreur.messages))
             else:
-                messages.success(request, f"Saisie {annee} enregistrée : {nb} modification(s).")
+                _messages_apres_enregistrement(request, form, resultat, soumettre, annee, indicateurs, cibles,
+                                               precedentes)  # fmt: skip
                 return redirect(reverse("indicateurs:grille", args=[contrat.slug, annee]))
         else:
             messages.error(request, "Rien n'a été enregistré : corrigez les champs signalés.")
-        cibles = _cibles_de_l_annee(indicateurs, annee)
         en_cache = None  # la grille renvoyée porte la saisie de l'utilisateur : jamais en cache
     else:
         # Grille vierge : rendue une fois par version des données du contrat et par mode (saisie ou lecture seule)
@@ -176,9 +189,11 @@ def grille(request, contrat, annee):
             lambda: _formulaire_vierge(contrat, annee, version=suivi.version, lecture_seule=lecture_seule)
         )
         cibles = SimpleLazyObject(lambda: _cibles_de_l_annee(form.indicateurs, annee))
+        precedentes = SimpleLazyObject(lambda: _valeurs_precedentes(contrat, annee))
         en_cache = contrat
 
     suivi.contrat = contrat  # après un conflit, le suivi est relu : le contrat est déjà chargé
+    lecture_seule = not (peut_saisir and suivi.modifiable)
     return render(
         request,
         "indicateurs/grille.html",
@@ -188,15 +203,53 @@ def grille(request, contrat, annee):
             "suivi": suivi,
             "form": form,
             "cibles": cibles,
+            "precedentes": precedentes,
+            "lignes": SimpleLazyObject(lambda: lignes_de_la_grille(form, cibles, precedentes, suivi, annee)),
+            "completude": SimpleLazyObject(lambda: completude_de_la_grille(form)),
             "contrat_en_cache": en_cache,
-            "lecture_seule": not (peut_saisir and suivi.modifiable),
-            "peut_saisir": peut_saisir and suivi.modifiable,
+            "lecture_seule": lecture_seule,
+            "peut_saisir": not lecture_seule,
             # Les boutons du circuit : ce que le modèle permet à cet utilisateur, maintenant.
             "transitions": {t.nom: t for t in suivi.transitions_possibles(request.user)},
-            "changements": changements,
+            "conflits": conflits,
+            "repris": repris,
+            "peut_commenter": request.user.has_perm("indicateurs.commenter", contrat),
+            "fils": SimpleLazyObject(lambda: fils_de_l_annee(contrat, annee)),
             "statut_form": StatutForm(initial={"version": suivi.version}),
         },
     )
+
+
+def _repris(champs, auteurs, libelles, enregistrees) -> list[str]:
+    lignes = []
+    for champ in champs:
+        qui, quand = auteurs.get(champ, ("une autre personne", None))
+        moment = f" le {quand:%d/%m/%Y à %H:%M}" if quand else ""
+        lignes.append(f"{libelles.get(champ, champ)} : {_affiche(champ, enregistrees.get(champ))} ({qui}{moment})")
+    return lignes
+
+
+def _messages_apres_enregistrement(request, form, resultat, soumettre, annee, indicateurs, cibles, precedentes):
+    if soumettre:
+        messages.success(
+            request,
+            f"Saisie {annee} enregistrée ({resultat.modifies} modification(s)) et soumise à la validation de l'État.",
+        )
+    else:
+        messages.success(request, f"Saisie {annee} enregistrée : {resultat.modifies} modification(s).")
+    if resultat.repris:
+        libelles = _libelles(form)
+        detail = "; ".join(
+            f"{libelles.get(c, c)} ({resultat.auteurs.get(c, ('une autre personne',))[0]})" for c in resultat.repris
+        )
+        messages.info(request, f"Modifications faites entre-temps, gardées avec les vôtres : {detail}.")
+    ecarts = ecarts_sans_commentaire(indicateurs, form.saisies(), cibles, precedentes)
+    if ecarts:
+        noms = {i.pk: i.libelle for i in indicateurs}
+        messages.warning(
+            request,
+            "À justifier avant de soumettre : " + " ; ".join(f"« {noms[pk]} » : {m}" for pk, m in ecarts.items()),
+        )
 
 
 @require_POST
@@ -222,12 +275,48 @@ def statut(request, contrat, annee):
             version=form.cleaned_data["version"],
             transition=transition.nom,
             motif=form.cleaned_data["motif"],
+            lignes=_lignes_du_contrat(contrat, request.POST.getlist("lignes")),
         )
     except ValidationError as erreur:
         # Statut qui ne le permet pas, motif manquant, ou changement fait entre-temps : rien n'est écrit.
         messages.error(request, " ".join(erreur.messages) + " Rien n'a changé.")
     else:
         messages.success(request, f"Année {annee} {transition.participe}.")
+    return redirect(url)
+
+
+def _lignes_du_contrat(contrat, cles) -> list[str]:
+    """Les lignes (« i12 » indicateur, « a3 » récit d'action) qui existent dans ce contrat ; le reste est ignoré."""
+    indicateurs = {f"i{pk}" for pk in Indicateur.objects.du_contrat(contrat).values_list("pk", flat=True)}
+    actions = {f"a{pk}" for pk in Action.objects.du_contrat(contrat).values_list("pk", flat=True)}
+    return [c for c in dict.fromkeys(cles) if c in indicateurs | actions]
+
+
+@require_POST
+@contrat_requis("indicateurs.commenter", refus="Seuls les agents des parties au contrat écrivent dans le fil.",
+                existe=_annee)  # fmt: skip
+def commenter(request, contrat, annee):
+    """Un message dans le fil d'une ligne (valeur d'un indicateur, récit d'une action) de l'année."""
+    ligne = request.POST.get("ligne", "")
+    texte = request.POST.get(f"texte-{ligne}", request.POST.get("texte", ""))
+    url = reverse("indicateurs:grille", args=[contrat.slug, annee]) + f"#fil-{ligne}"
+    indicateur = action = None
+    if ligne.startswith("i") and ligne[1:].isascii() and ligne[1:].isdigit():
+        indicateur = Indicateur.objects.du_contrat(contrat).filter(pk=int(ligne[1:])).first()
+    elif ligne.startswith("a") and ligne[1:].isascii() and ligne[1:].isdigit():
+        action = Action.objects.du_contrat(contrat).filter(pk=int(ligne[1:])).first()
+    if indicateur is None and action is None:
+        messages.error(request, "Ligne inconnue : le commentaire n'a pas été enregistré.")
+        return redirect(url)
+    try:
+        commentaire_ajouter(
+            user=request.user, contrat=contrat, annee=annee, texte=texte,
+            indicateur=indicateur, action=action,
+        )  # fmt: skip
+    except ValidationError as erreur:
+        messages.error(request, "Commentaire non enregistré : " + " ".join(erreur.messages))
+    else:
+        messages.success(request, "Commentaire ajouté au fil.")
     return redirect(url)
 
 

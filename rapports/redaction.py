@@ -180,9 +180,11 @@ def _cibles_de_l_annee(cibles) -> str:
         return f" En {cibles.annee} : aucune valeur n'est saisie."
     partielles = cibles.partiellement_atteints
     dont = f" (dont {partielles} partiellement atteinte{_s(partielles)})" if partielles else ""
+    indisponibles = cibles.non_disponibles
+    nd = f", {indisponibles} valeur{_s(indisponibles)} non disponible{_s(indisponibles)}" if indisponibles else ""
     return (
         f" En {cibles.annee} : {cibles.atteints} cible{_s(cibles.atteints)} atteinte{_s(cibles.atteints)} sur "
-        f"{cibles.mesurables} mesurable{_s(cibles.mesurables)}{dont}, {cibles.non_mesurables} non "
+        f"{cibles.mesurables} mesurable{_s(cibles.mesurables)}{dont}{nd}, {cibles.non_mesurables} non "
         f"mesurable{_s(cibles.non_mesurables)} (cible « nd » ou non chiffrée, valeur ou appréciation non renseignée)."
     )
 

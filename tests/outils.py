@@ -592,3 +592,55 @@ def verifier(reponse, attendu, description):
         assert code in (200, 302), (description, code)
     else:
         assert code == attendu, (description, code, attendu)
+
+
+def donnees_de(reponse, formulaire: str = "grille") -> dict:
+    """Ce qu'un navigateur enverrait en soumettant le formulaire `formulaire` (id) de la page, tel qu'il est affiché :
+    champs texte et cachés, cases cochées seulement, option choisie, contenu des zones de texte. Les champs rattachés
+    à un autre formulaire (attribut form=…) n'y sont pas."""
+    from html.parser import HTMLParser
+
+    class Lecteur(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.dans, self.donnees, self.zone, self.select, self.option = False, {}, None, None, None
+
+        def handle_starttag(self, balise, attributs):
+            a = dict(attributs)
+            if balise == "form":
+                self.dans = a.get("id") == formulaire
+                return
+            if not self.dans and a.get("form") != formulaire or (a.get("form") not in (None, formulaire)):
+                return
+            nom = a.get("name")
+            if balise == "input" and nom and a.get("type") != "submit":
+                if a.get("type") in ("checkbox", "radio"):
+                    if "checked" in a:
+                        self.donnees[nom] = a.get("value", "on")
+                else:
+                    self.donnees[nom] = a.get("value", "")
+            elif balise == "textarea" and nom:
+                self.zone, self.donnees[nom] = nom, ""
+            elif balise == "select" and nom:
+                self.select = nom
+                self.donnees.setdefault(nom, "")
+            elif balise == "option" and self.select:
+                self.option = a.get("value", "")
+                if "selected" in a:
+                    self.donnees[self.select] = self.option
+
+        def handle_endtag(self, balise):
+            if balise == "form":
+                self.dans = False
+            elif balise == "textarea":
+                self.zone = None
+            elif balise == "select":
+                self.select = None
+
+        def handle_data(self, texte):
+            if self.zone:
+                self.donnees[self.zone] += texte.removeprefix("\n") if not self.donnees[self.zone] else texte
+
+    lecteur = Lecteur()
+    lecteur.feed(reponse.content.decode())
+    return lecteur.donnees

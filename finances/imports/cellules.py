@@ -101,7 +101,7 @@ def en_nombre(valeur, *, libelle: str, decimales: int, maximum: Decimal) -> Deci
         decimal = Decimal(repr(valeur)) if isinstance(valeur, float) else Decimal(valeur)
         if not decimal.is_finite():
             raise ValidationError(f"« {valeur} » n'est pas un {libelle} valide : saisissez un nombre.")
-        texte = format(decimal, "f")
+        texte = format(decimal, "f").replace(".", ",")  # un nombre du tableur n'est jamais ambigu
     else:
         texte = str(valeur).strip().removesuffix("€").strip()
     try:

@@ -63,6 +63,16 @@ def cas():
             [slug, indicateur.pk, annee],
         )  # fmt: skip
         # Les adresses qui n'acceptent que POST répondent 405 à un GET, pour tous, sans rien révéler.
+        yield (
+            "indicateurs:commenter",
+            "post",
+            lambda r, s: attendu_ecriture(r, s, {"admin", "ddets", "metropole"}),
+            [
+                slug,
+                annee,
+            ],
+        )
+        yield "indicateurs:commenter", "get", lambda r, s: CONNEXION if r == "anonyme" else 405, [slug, annee]
         yield "indicateurs:statut", "get", lambda r, s: CONNEXION if r == "anonyme" else 405, [slug, annee]
         yield (
             "indicateurs:cible",
@@ -73,7 +83,6 @@ def cas():
     yield "accueil", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
     yield "pilotage:liste", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
     yield "login", "get", lambda r, s: 200, []
-    yield "sante", "get", lambda r, s: 200, []  # sonde de santé : publique, ne dit que si la base répond
     yield "logout", "post", lambda r, s: 302, []
     yield "admin:index", "get", lambda r, s: 200 if r == "admin" else "connexion-admin", []
 

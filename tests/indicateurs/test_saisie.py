@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from commun.formats import nom_de
 from contrats.models import Contrat
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
 from tests.conftest import CLS
-from tests.outils import indicateur, page
+from tests.outils import donnees_de, indicateur, page
 
 
 @pytest.fixture
@@ -149,7 +150,8 @@ def test_renvoi_pour_correction_motive_et_visible_a_l_accueil(connecte, cls):
 
 
 def test_conflit_d_edition_refuse_sans_perte(client, connecte, cls, django_user_model):
-    """Deux personnes ouvrent 2026 ; la seconde à enregistrer est refusée, voit ce qui a changé, rien n'est perdu."""
+    """Deux personnes ouvrent 2026 et changent la même valeur : la seconde est arrêtée, voit les deux valeurs et doit
+    choisir ; rien n'est écrasé, rien n'est perdu (la fusion champ par champ : tests/indicateurs/test_fusion.py)."""
     i1 = indicateur(cls, "1")
     premiere = connecte("metropole")
     donnees_premiere = formulaire(premiere, 2026, **{f"v{i1.pk}": "470"})
@@ -161,19 +163,24 @@ def test_conflit_d_edition_refuse_sans_perte(client, connecte, cls, django_user_
     donnees_seconde = formulaire(seconde, 2026, **{f"v{i1.pk}": "480", f"c{i1.pk}": "Ma version"})
 
     assert "enregistrée" in page(enregistrer(premiere, 2026, donnees_premiere))
-    reponse = page(enregistrer(seconde, 2026, donnees_seconde))
-    assert "Cette année a été modifiée entre-temps par metropole" in reponse
-    assert "Nombre de jeunes de moins de 15 ans accompagnés (valeur) : vide → 470" in reponse
-    assert 'value="480"' in reponse  # la saisie de la seconde personne est conservée à l'écran
+    reponse = enregistrer(seconde, 2026, donnees_seconde)
+    texte = page(reponse)
+    metropole = django_user_model.objects.get(username="metropole")
+    assert f"Cette année a été modifiée entre-temps par {nom_de(metropole)}" in texte
+    assert "votre saisie 480 ; enregistré par" in texte and ": 470." in texte
+    assert 'value="480"' in texte  # la saisie de la seconde personne est conservée à l'écran
     realisation = Realisation.objects.get(indicateur=i1, annee=2026)
     assert realisation.valeur == 470 and realisation.commentaire == ""
 
-    # Après avoir vu l'écart, la seconde personne peut enregistrer en connaissance de cause.
-    version = SuiviAnnuel.objects.get(contrat=cls, annee=2026).version
-    rebasees = formulaire(seconde, 2026, **{f"v{i1.pk}": "480"})
-    assert rebasees["version"] == version
-    assert "enregistrée" in page(enregistrer(seconde, 2026, rebasees))
-    assert Realisation.objects.get(indicateur=i1, annee=2026).valeur == 480
+    # Renvoyée telle quelle (second clic sur Enregistrer, sans choisir) : refusée, rien n'est écrit.
+    renvoyee = donnees_de(reponse)
+    assert "Choisissez la valeur à garder" in page(enregistrer(seconde, 2026, renvoyee))
+    assert Realisation.objects.get(indicateur=i1, annee=2026).valeur == 470
+    # Après avoir choisi sa saisie, la seconde personne enregistre en connaissance de cause ; son commentaire (changé
+    # d'un seul côté) est gardé.
+    assert "enregistrée" in page(enregistrer(seconde, 2026, renvoyee | {f"choix-v{i1.pk}": "mienne"}))
+    realisation.refresh_from_db()
+    assert (realisation.valeur, realisation.commentaire) == (480, "Ma version")
 
 
 def test_roles_sans_droit_de_saisie(connecte, cls):
