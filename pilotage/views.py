@@ -77,6 +77,8 @@ def contrat_detail(request, contrat):
             "quartiers": contrat.quartiers.all(),
             "instances": contrat.instances.all(),
             "peut_modifier_budget": request.user.has_perm("finances.modifier_budget", contrat),
+            # Un bouton qu'un rôle ne peut pas utiliser n'est pas montré.
+            "peut_importer": request.user.has_perm("finances.importer", contrat),
         },
     )
 
