@@ -55,7 +55,9 @@ def classeur_indicateurs(contrat) -> Workbook:
                 ecrire_texte(feuille, ligne, colonne, "nd")
             else:
                 feuille.cell(row=ligne, column=colonne, value=cible.valeur).number_format = FORMAT_NOMBRE
-            if realisation and realisation.valeur is not None:
+            if realisation and realisation.non_disponible:
+                ecrire_texte(feuille, ligne, colonne + 1, "non disponible")
+            elif realisation and realisation.valeur is not None:
                 feuille.cell(row=ligne, column=colonne + 1, value=realisation.valeur).number_format = FORMAT_NOMBRE
             cible_ref, valeur_ref = f"{col(colonne)}{ligne}", f"{col(colonne + 1)}{ligne}"
             taux = feuille.cell(

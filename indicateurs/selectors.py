@@ -118,7 +118,8 @@ class BilanCibles:
 
     @property
     def saisi(self) -> bool:
-        return self.valeurs_saisies > 0
+        """Quelque chose a été renseigné : une valeur, une appréciation, ou une valeur déclarée non disponible."""
+        return self.valeurs_saisies > 0 or self.non_disponibles > 0
 
 
 def bilan_cibles(mesures: list[Mesure], annee: int | None = None) -> BilanCibles:

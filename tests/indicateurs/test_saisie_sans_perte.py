@@ -186,3 +186,21 @@ def test_la_vue_de_l_etat_montre_valeurs_taux_et_recits_en_texte(cls):
     assert '<input type="text" name="v' not in texte  # des valeurs en texte, pas des champs grisés
     assert RecitAction.objects.filter(annee=2024).count() == Action.objects.du_contrat(cls).count()
     assert Decimal(1)  # (les taux viennent de indicateurs/selectors.py, comme partout)
+
+
+def test_non_disponible_se_lit_partout_comme_tel(cls):
+    """Page de l'indicateur, classeur, rapport : « non disponible », jamais 0 ni une case vide ; le décompte le dit."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client = client_de("metropole")
+    i1 = Indicateur.objects.du_contrat(cls).filter(nature="quantitatif").first()
+    envoi = formulaire(client, 2024, **{f"n{i1.pk}": "on", f"c{i1.pk}": "Enquête annulée"})
+    assert "enregistrée" in texte_page(enregistrer(client, 2024, envoi))
+    assert "non disponible" in texte_page(client.get(reverse("indicateurs:detail", args=[CLS, i1.pk])))
+    classeur = load_workbook(BytesIO(client.get(reverse("indicateurs:xlsx", args=[CLS])).content))
+    assert any(c.value == "non disponible" for ligne in classeur.active.iter_rows() for c in ligne)
+    rapport = texte_page(client.get(reverse("rapports:apercu", args=[CLS, "annuel-2024"])))
+    assert "1 valeur non disponible" in rapport, rapport[rapport.find("En 2024"):][:400]
+    assert "<td class=\"n\">non disponible</td>" in rapport
