@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django import forms
 
 from indicateurs.controles_saisie import completude, ecart, references
+from indicateurs.forms import LIBELLES_RECIT
 from indicateurs.models import Commentaire
 from indicateurs.selectors import Mesure
 from indicateurs.services import CHAMPS_RECIT
@@ -30,7 +31,7 @@ class LigneIndicateur:
 class LigneAction:
     action: object
     indicateurs: list
-    recit: list  # champs de formulaire
+    recit: list  # (libellé, champ de formulaire)
     recit_enregistre: object
     a_corriger: bool
     cle: str
@@ -90,7 +91,7 @@ def lignes_de_la_grille(form, cibles, precedentes, suivi, annee) -> list[LigneAc
         LigneAction(
             action=action,
             indicateurs=par_indicateur.get(action.pk, []),
-            recit=[form[f"r{action.pk}_{c}"] for c in CHAMPS_RECIT],
+            recit=[(LIBELLES_RECIT[c], form[f"r{action.pk}_{c}"]) for c in CHAMPS_RECIT],
             recit_enregistre=form.recits_existants.get(action.pk),
             a_corriger=f"a{action.pk}" in a_corriger,
             cle=f"a{action.pk}",
