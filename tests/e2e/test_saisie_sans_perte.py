@@ -203,3 +203,25 @@ def test_revue_de_l_etat_fil_de_commentaires_et_renvoi_sur_deux_lignes(ouvrir, c
         "metropole", "ddets", "metropole"
     ]  # fmt: skip
     assert RecitAction.objects.filter(annee=2024).exists() and Decimal(1)
+
+
+def test_une_valeur_tres_eloignee_sans_commentaire_est_signalee_puis_refusee(ouvrir, cls):
+    i = next(
+        i for i in Indicateur.objects.du_contrat(cls)
+        if not i.est_qualitatif and i.cibles.filter(annee=2025, nd=False, valeur__gt=0).exists()
+    )  # fmt: skip
+    cible = i.cibles.get(annee=2025).valeur
+    annee_presque_complete(cls, 2025, sauf=i)
+    page = ouvrir("metropole")
+    accepter_les_confirmations(page)
+    page.goto(grille_url(2025))
+    page.fill(f"#id_v{i.pk}", str(int(cible) * 100))
+    ecart = page.locator(f"#ligne-i{i.pk} [data-ecart]")
+    expect(ecart).to_contain_text("est très loin de la cible")  # en direct, avant tout envoi
+    page.get_by_role("button", name="Soumettre à la validation de l'État").click()
+    expect(message(page, "danger")).to_contain_text("un commentaire est nécessaire")
+    assert SuiviAnnuel.objects.get(contrat=cls, annee=2025).statut != StatutSuivi.SOUMIS
+    page.fill(f"#id_c{i.pk}", "Nouveau quartier couvert")
+    expect(ecart).to_have_text("")
+    page.get_by_role("button", name="Soumettre à la validation de l'État").click()
+    expect(message(page)).to_contain_text("et soumise à la validation de l'État")
