@@ -8,7 +8,7 @@ from coherence.constats import GRAVITES
 from coherence.historique import historique_des_examens
 from coherence.regles import REGLES
 from commun.excel import FORMAT_DATE_HEURE, date_naive, ecrire_historique, ecrire_texte, feuille_preparer
-from commun.formats import nom_de
+from commun.formats import nom_et_organisation
 
 COLONNES = ["Gravité", "État", "Règle", "Lieu", "Constat", "Passages cités"]
 LARGEURS = [12, 16, 40, 30, 60, 80]
@@ -23,7 +23,7 @@ def _ecrire(feuille, ligne, suivi, examen=False) -> None:
     c = suivi.constat
     valeurs = [GRAVITES[c.gravite], suivi.etat_libelle, REGLES.get(c.regle, c.regle), c.lieu, c.message, _preuves(c)]
     if examen:
-        valeurs += [nom_de(suivi.examen.examine_par), None, suivi.examen.commentaire]
+        valeurs += [nom_et_organisation(suivi.examen.examine_par), None, suivi.examen.commentaire]
     for colonne, valeur in enumerate(valeurs, start=1):
         if valeur is not None:
             ecrire_texte(feuille, ligne, colonne, valeur).alignment = HAUT

@@ -2,8 +2,8 @@
 
 from coherence.models import ExamenConstat
 from coherence.regles import REGLES
-from commun.formats import nom_de
-from commun.historique import Changement, recents_d_abord
+from commun.formats import nom_et_organisation
+from commun.historique import AUTEUR, Changement, recents_d_abord
 
 EVENEMENTS = {"+": "examiné", "~": "examiné de nouveau", "-": "rouvert"}
 
@@ -16,12 +16,12 @@ def libelle_constat(cle: str) -> str:
 
 def historique_des_examens(contrat) -> list[Changement]:
     """Une requête, quelle que soit la longueur de l'historique."""
-    versions = ExamenConstat.history.filter(contrat_id=contrat.pk).select_related("history_user")
+    versions = ExamenConstat.history.filter(contrat_id=contrat.pk).select_related(AUTEUR)
     return recents_d_abord(
         [
             Changement(
                 date=v.history_date,
-                utilisateur=nom_de(v.history_user),
+                utilisateur=nom_et_organisation(v.history_user),
                 objet=libelle_constat(v.cle),
                 champ="examen",
                 avant="—",

@@ -59,7 +59,8 @@ class Suivi:
 
 
 def suivi_des_constats(contrat) -> list[Suivi]:
-    examens = {e.cle: e for e in ExamenConstat.objects.filter(contrat=contrat).select_related("examine_par")}
+    examens = ExamenConstat.objects.filter(contrat=contrat).select_related("examine_par__profil__organisation")
+    examens = {e.cle: e for e in examens}
     return [Suivi(constat, examens.get(constat.cle)) for constat in constats_du_contrat(contrat)]
 
 

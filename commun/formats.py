@@ -88,3 +88,14 @@ def nom_de(utilisateur) -> str:
     if utilisateur is None:
         return "système"
     return utilisateur.get_full_name().strip() or utilisateur.get_username()
+
+
+def nom_et_organisation(utilisateur) -> str:
+    """« Claire Démo, DDETS de la Côte-d'Or » : la personne et l'organisation de son profil (sans profil, son nom
+    seul ; aucun utilisateur, « système »). Lit `utilisateur.profil.organisation` : les listes qui l'appellent chargent
+    les auteurs avec `select_related("…__profil__organisation")`, pour ne pas lancer une requête par ligne."""
+    if utilisateur is None:
+        return nom_de(None)
+    # Sans profil, `utilisateur.profil` lève RelatedObjectDoesNotExist, qui est aussi une AttributeError.
+    profil = getattr(utilisateur, "profil", None)
+    return f"{nom_de(utilisateur)}, {profil.organisation}" if profil is not None else nom_de(utilisateur)

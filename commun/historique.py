@@ -7,9 +7,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from commun.formats import nombre
+from django.db.models import QuerySet
+
+from commun.formats import nom_et_organisation, nombre
 
 TYPES = {"+": "création", "~": "modification", "-": "suppression"}
+# L'auteur d'une version, chargé avec elle : son nom et son organisation, sans une requête par ligne.
+AUTEUR = "history_user__profil__organisation"
 
 
 @dataclass
@@ -36,6 +40,8 @@ def texte(valeur) -> str:
 
 def changements(historiques, champs: dict, objet, formater=None) -> list[Changement]:
     formater = formater or {}
+    if isinstance(historiques, QuerySet):  # chaque historique nomme ses auteurs : jointure ajoutée ici, une fois
+        historiques = historiques.select_related(AUTEUR)
     precedents = {}
     resultat = []
     for version in sorted(historiques, key=lambda h: (h.id, h.history_date, h.history_id)):
@@ -51,7 +57,7 @@ def changements(historiques, champs: dict, objet, formater=None) -> list[Changem
             resultat.append(
                 Changement(
                     date=version.history_date,
-                    utilisateur=str(version.history_user) if version.history_user else "système",
+                    utilisateur=nom_et_organisation(version.history_user),
                     objet=objet(version),
                     champ=libelle,
                     avant=mise_en_forme(avant) if precedent else "—",

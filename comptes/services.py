@@ -8,15 +8,17 @@ from contrats.models import Contrat, Organisation, PartenaireAssocie
 
 MOT_DE_PASSE_DEMO = "solidarites-demo"
 
-# identifiant -> (slug de l'organisation, rôle, superutilisateur)
+# identifiant -> (prénom, nom, slug de l'organisation, rôle, superutilisateur). Les pages et les documents nomment les
+# personnes, jamais leur identifiant : les comptes de démonstration portent des noms à l'évidence fictifs (« Démo »,
+# « Exemple », « Factice »…), qu'aucune copie d'écran ne fasse prendre pour un agent réel.
 COMPTES_DEMO = {
-    "admin": ("dijon-metropole", Role.ADMINISTRATEUR, True),
-    "ddets": ("ddets-21", Role.AGENT_ETAT, False),
-    "metropole": ("dijon-metropole", Role.AGENT_COLLECTIVITE, False),
-    "finances": ("dijon-metropole", Role.FINANCIER, False),
-    "secretariat": ("dijon-metropole", Role.SECRETARIAT, False),
-    "lecteur": ("mpdm", Role.LECTEUR, False),
-    "autre-territoire": ("grand-besancon-metropole", Role.AGENT_COLLECTIVITE, False),
+    "admin": ("Adèle", "Prototype", "dijon-metropole", Role.ADMINISTRATEUR, True),
+    "ddets": ("Claire", "Démo", "ddets-21", Role.AGENT_ETAT, False),
+    "metropole": ("Paul", "Exemple", "dijon-metropole", Role.AGENT_COLLECTIVITE, False),
+    "finances": ("Fanny", "Factice", "dijon-metropole", Role.FINANCIER, False),
+    "secretariat": ("Sacha", "Essai", "dijon-metropole", Role.SECRETARIAT, False),
+    "lecteur": ("Léon", "Spécimen", "mpdm", Role.LECTEUR, False),
+    "autre-territoire": ("Bruno", "Témoin", "grand-besancon-metropole", Role.AGENT_COLLECTIVITE, False),
 }
 # Le partenaire principal de l'action 1 du CLS, associé au suivi en lecture seule (démonstration).
 PARTENAIRES_ASSOCIES_DEMO = {"dijon-cls-2024-2027": ["mpdm"]}
@@ -24,7 +26,8 @@ PARTENAIRES_ASSOCIES_DEMO = {"dijon-cls-2024-2027": ["mpdm"]}
 
 @transaction.atomic
 def comptes_demo_creer(*, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> list:
-    """Comptes de démonstration : à n'appeler que par `make demo`, jamais en production."""
+    """Comptes de démonstration : à n'appeler que par `make demo`, jamais en production. Idempotent : un compte déjà
+    créé reprend son nom, son organisation, son rôle et le mot de passe de démonstration."""
     Organisation.objects.get_or_create(
         slug="grand-besancon-metropole",
         defaults={"nom": "Grand Besançon Métropole", "type": TypeOrganisation.METROPOLE, "departement": "25"},
@@ -45,8 +48,9 @@ def comptes_demo_creer(*, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> list:
                 PartenaireAssocie.objects.get_or_create(contrat=contrat, organisation=organisation)
     User = get_user_model()
     utilisateurs = []
-    for identifiant, (slug, role, superuser) in COMPTES_DEMO.items():
+    for identifiant, (prenom, nom, slug, role, superuser) in COMPTES_DEMO.items():
         user, _ = User.objects.get_or_create(username=identifiant)
+        user.first_name, user.last_name = prenom, nom
         user.is_superuser = superuser
         user.is_staff = superuser
         user.set_password(mot_de_passe)

@@ -10,7 +10,11 @@ from rapports.enums import TYPES_DELIBERATION, TypeRapport
 
 class VersionRapportQuerySet(models.QuerySet):
     def du_contrat(self, contrat):
-        return self.filter(contrat=contrat).select_related("auteur", "transmise_par").defer("pdf")
+        return (
+            self.filter(contrat=contrat)
+            .select_related("auteur__profil__organisation", "transmise_par__profil__organisation")
+            .defer("pdf")
+        )
 
 
 class VersionRapport(models.Model):

@@ -269,7 +269,9 @@ def rapport_donnees(contrat, cle: CleRapport, *, genere_le: datetime.date | None
     for axe in axes:
         axe.budgets = [execution.budget_axe(axe.axe.pk if axe.axe else None, annee) for annee in annees]
 
-    suivis = {s.annee: s for s in SuiviAnnuel.objects.du_contrat(contrat).filter(annee__in=annees)}
+    # Qui a soumis ou validé chaque année, nommé avec son organisation : chargé avec l'année.
+    suivis = SuiviAnnuel.objects.du_contrat(contrat).filter(annee__in=annees)
+    suivis = {s.annee: s for s in suivis.select_related("statut_par__profil__organisation")}
     # La délibération qui a approuvé le contrat : la plus ancienne, hors votes des rapports eux-mêmes.
     approbation = (
         Deliberation.objects.du_contrat(contrat).filter(rapport_approuve__isnull=True).order_by("date", "pk").first()

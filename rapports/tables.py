@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
+from commun.formats import nom_et_organisation
 from commun.tables import TableBase
 from rapports.models import VersionRapport
 
@@ -27,6 +28,9 @@ class VersionRapportTable(TableBase):
 
     def render_document(self, record):
         return f"{record.cle.libelle} {record.periode}"
+
+    def render_auteur(self, value):
+        return nom_et_organisation(value)
 
     def render_sha256(self, value):
         return format_html('<code class="text-break small">{}</code>', value)

@@ -32,6 +32,12 @@ def cible(c):
 
 
 @register.filter
+def personne(utilisateur):
+    """Un utilisateur tel qu'on le nomme : « Claire Démo, DDETS de la Côte-d'Or », jamais son identifiant."""
+    return formats.nom_et_organisation(utilisateur)
+
+
+@register.filter
 def get_item(dictionnaire, cle):
     return dictionnaire.get(cle)
 

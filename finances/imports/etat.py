@@ -47,7 +47,12 @@ def etat_indicateurs(contrat) -> EtatIndicateurs:
     realisations = {
         (r.indicateur_id, r.annee): r for r in Realisation.objects.filter(indicateur__action__contrat=contrat)
     }
-    suivis = {s.annee: s for s in SuiviAnnuel.objects.du_contrat(contrat).select_related("modifie_par")}
+    suivis = {
+        s.annee: s
+        for s in SuiviAnnuel.objects.du_contrat(contrat).select_related(
+            "modifie_par__profil__organisation", "statut_par__profil__organisation"
+        )
+    }
     return EtatIndicateurs(indicateurs=indicateurs, realisations=realisations, suivis=suivis)
 
 

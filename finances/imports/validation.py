@@ -5,6 +5,7 @@ import hashlib
 import re
 from decimal import Decimal
 
+from commun.formats import nom_et_organisation
 from finances.enums import Financeur, TypeImport
 from finances.imports.cellules import (
     LigneLue,
@@ -223,8 +224,9 @@ def reverifier_indicateurs(contrat, lignes: list[LigneIndicateur], versions: dic
             annees_refusees.add(annee)
         elif versions.get(str(annee)) != (suivi.version if suivi else 1):
             auteur = suivi.modifie_par or suivi.statut_par if suivi else None
+            par = f" par {nom_et_organisation(auteur)}" if auteur else ""
             erreurs.append(
-                f"Les valeurs de {annee} ont été modifiées depuis l'aperçu{f' par {auteur}' if auteur else ''} : "
+                f"Les valeurs de {annee} ont été modifiées depuis l'aperçu{par} : "
                 "recommencez l'import pour partir des valeurs actuelles."
             )
             annees_refusees.add(annee)

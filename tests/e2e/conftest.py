@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect, sync_playwright
 
+from commun.formats import nom_de
 from comptes.services import MOT_DE_PASSE_DEMO, comptes_demo_creer
 from contrats.models import Contrat
 from indicateurs.models import Indicateur
@@ -75,7 +77,8 @@ def ouvrir(navigateur, live_server):
         page.fill("#id_password", mot_de_passe)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_url(lambda url: "/connexion/" not in url)
-        expect(page.locator("nav.navbar")).to_contain_text(identifiant)
+        # La barre de navigation nomme la personne connectée, pas son identifiant.
+        expect(page.locator("nav.navbar")).to_contain_text(nom_de(get_user_model().objects.get(username=identifiant)))
         return page
 
     yield _ouvrir

@@ -34,7 +34,7 @@ def test_soumission_puis_validation_verrouille_l_annee(ouvrir, indicateurs_cls, 
     metropole.get_by_role("button", name="Soumettre à la validation de l'État").click()
     expect(message(metropole)).to_contain_text("Année 2025 soumise à la validation de l'État.")
     expect(metropole.locator("#statut")).to_contain_text("Statut : Soumis")
-    expect(metropole.locator("#statut")).to_contain_text("soumise par metropole")
+    expect(metropole.locator("#statut")).to_contain_text("soumise par Paul Exemple")
     expect(champs_actifs(metropole)).to_have_count(0)
 
     ddets = ouvrir("ddets")
@@ -49,7 +49,7 @@ def test_soumission_puis_validation_verrouille_l_annee(ouvrir, indicateurs_cls, 
     metropole.goto(grille_url(2025))
     statut = metropole.locator("#statut")
     expect(statut).to_contain_text("Statut : Validé")
-    expect(statut).to_contain_text("année verrouillée : validée par ddets le")
+    expect(statut).to_contain_text("année verrouillée : validée par Claire Démo")
     expect(metropole.locator(f"#id_v{indicateur.pk}")).to_have_value("87")
     assert metropole.locator("#grille input:not([type=hidden]), #grille textarea").count() > 0
     expect(champs_actifs(metropole)).to_have_count(0)
@@ -65,7 +65,7 @@ def test_reouverture_exige_un_motif_et_le_trace(ouvrir, indicateurs_cls, prepare
 
     ddets = ouvrir("ddets")
     ddets.goto(grille_url(2025))
-    expect(ddets.locator("#statut")).to_contain_text("année verrouillée : validée par ddets")
+    expect(ddets.locator("#statut")).to_contain_text("année verrouillée : validée par Claire Démo")
     ddets.get_by_role("button", name="Rouvrir l'année").click()
     expect(message(ddets, "danger")).to_contain_text(
         "Indiquez le motif : il est obligatoire pour renvoyer ou rouvrir une année. Rien n'a changé."
@@ -84,7 +84,7 @@ def test_reouverture_exige_un_motif_et_le_trace(ouvrir, indicateurs_cls, prepare
     lignes = tableau(ddets)
     reouverture = [ligne for ligne in lignes if ligne.get("Motif") == motif]
     assert len(reouverture) == 1, lignes
-    assert reouverture[0]["Par"] == "ddets"
+    assert reouverture[0]["Par"] == "Claire Démo, DDETS de la Côte-d'Or"
     assert reouverture[0]["Objet"] == "Suivi 2025"
     assert reouverture[0]["Avant"] == "Validé"
     assert reouverture[0]["Après"] == "À corriger"
@@ -104,7 +104,7 @@ def test_renvoi_pour_correction_visible_de_la_collectivite(ouvrir, indicateurs_c
     metropole.goto(grille_url(2025))
     statut = metropole.locator("#statut")
     expect(statut).to_contain_text("Statut : À corriger")
-    expect(statut).to_contain_text("par ddets")
+    expect(statut).to_contain_text("par Claire Démo")
     expect(statut).to_contain_text(f"Motif : « {motif} »")
     # l'année est de nouveau modifiable par la collectivité
     expect(metropole.locator(f"#id_v{indicateurs_cls[0].pk}")).to_be_enabled()

@@ -23,7 +23,7 @@ def test_enregistrement_concurrent_refuse(ouvrir, indicateurs_cls):
 
     seconde.fill(champ, "2 000")
     seconde.get_by_role("button", name="Enregistrer la saisie 2026").click()
-    expect(message(seconde, "danger")).to_contain_text("a été modifiée entre-temps par metropole")
+    expect(message(seconde, "danger")).to_contain_text("a été modifiée entre-temps par Paul Exemple")
     expect(message(seconde, "danger")).to_contain_text("vos changements n'ont pas été enregistrés")
     conflit = seconde.locator("#conflit")
     expect(conflit).to_be_visible()

@@ -308,7 +308,7 @@ def test_confirmation_refusee_si_quelqu_un_a_saisi_l_annee_entre_temps(connecte,
     avant = etat_base()
 
     texte = page(confirmer(client, apercu))
-    assert "Les valeurs de 2025 ont été modifiées depuis l'aperçu par admin" in texte
+    assert "Les valeurs de 2025 ont été modifiées depuis l'aperçu par Adèle Prototype, Dijon métropole" in texte
     assert etat_base() == avant  # 2024 n'est pas écrite non plus : tout ou rien
 
 

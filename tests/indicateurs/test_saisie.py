@@ -113,7 +113,7 @@ def test_circuit_complet_et_verrou(connecte, cls):
     ddets.login(username="ddets", password="solidarites-demo")
     assert "Année 2024 validée." in page(changer_statut(ddets, 2024, "valider"))
     grille = page(metropole.get(reverse("indicateurs:grille", args=[CLS, 2024])))
-    assert "année verrouillée : validée par ddets le" in grille
+    assert "année verrouillée : validée par Claire Démo" in grille
     assert "Enregistrer la saisie" not in grille and 'name="v' in grille and "disabled" in grille
     assert "Rien n'a été enregistré" in page(enregistrer(metropole, 2024, donnees))
     assert Realisation.objects.get(indicateur=i1, annee=2024).valeur == 455
@@ -131,7 +131,8 @@ def test_circuit_complet_et_verrou(connecte, cls):
     )
 
     historique = page(ddets.get(reverse("pilotage:historique", args=[CLS])))
-    for attendu in ("Soumis", "Validé", "À corriger", "Erreur de périmètre relevée", "ddets", "metropole", "455"):
+    personnes = ("Claire Démo, DDETS de la Côte-d'Or", "Paul Exemple, Dijon métropole")  # jamais « ddets »
+    for attendu in ("Soumis", "Validé", "À corriger", "Erreur de périmètre relevée", *personnes, "455"):
         assert attendu in historique
 
 
@@ -228,7 +229,7 @@ def test_export_excel_de_l_historique(connecte, cls):
     feuille = load_workbook(BytesIO(reponse.content)).active
     assert feuille["A1"].value == "Historique des modifications"
     lignes = [[c.value for c in ligne] for ligne in feuille.iter_rows(min_row=6)]
-    assert any(ligne[1] == "metropole" and ligne[5] == "452" for ligne in lignes)
+    assert any(ligne[1] == "Paul Exemple, Dijon métropole" and ligne[5] == "452" for ligne in lignes)
     formule = next(c for ligne in feuille.iter_rows(min_row=6) for c in ligne if c.value == '=HYPERLINK("x")')
     assert formule.data_type == "s" and formule.quotePrefix
     assert feuille.freeze_panes == "A6"

@@ -56,7 +56,8 @@ def test_version_transmise_telechargee_a_l_identique_apres_changement_des_donnee
 
     page = texte_page(connecte("lecteur").get(reverse("rapports:liste", args=[CLS])))
     assert version.sha256 in page
-    assert "Rapport d'exécution à mi-parcours 2024-2025" in page and "Transmise" in page and "secretariat" in page
+    assert "Rapport d'exécution à mi-parcours 2024-2025" in page and "Transmise" in page
+    assert "par Sacha Essai, Dijon métropole" in page  # qui l'a transmise : une personne, pas un identifiant
     assert "Marquer comme transmise" not in page and "Figer pour transmission" not in page  # lecture seule
 
 
