@@ -52,7 +52,7 @@ def valeurs_affichees(form) -> dict:
             try:
                 valeurs[nom] = champ.to_python(brut)
             except forms.ValidationError:
-                valeurs[nom] = brut
+                valeurs[nom] = None  # illisible : signalé sur le champ, compté comme non renseigné
         else:
             valeurs[nom] = form.get_initial_for_field(champ, nom)
     return valeurs

@@ -202,5 +202,17 @@ def test_non_disponible_se_lit_partout_comme_tel(cls):
     classeur = load_workbook(BytesIO(client.get(reverse("indicateurs:xlsx", args=[CLS])).content))
     assert any(c.value == "non disponible" for ligne in classeur.active.iter_rows() for c in ligne)
     rapport = texte_page(client.get(reverse("rapports:apercu", args=[CLS, "annuel-2024"])))
-    assert "1 valeur non disponible" in rapport, rapport[rapport.find("En 2024"):][:400]
-    assert "<td class=\"n\">non disponible</td>" in rapport
+    assert "1 valeur non disponible" in rapport, rapport[rapport.find("En 2024") :][:400]
+    assert '<td class="n">non disponible</td>' in rapport
+
+
+def test_une_saisie_illisible_est_renvoyee_sans_erreur_serveur(cls):
+    client = client_de("metropole")
+    i1, i2 = list(Indicateur.objects.du_contrat(cls).filter(nature="quantitatif"))[:2]
+    reponse = client.post(
+        reverse("indicateurs:grille", args=[CLS, 2025]),
+        formulaire(client, 2025, **{f"v{i1.pk}": "12abc", f"v{i2.pk}": "42"}),
+    )
+    assert reponse.status_code == 200
+    assert "« 12abc » n'est pas un nombre valide" in texte_page(reponse)
+    assert not Realisation.objects.filter(annee=2025).exists()
