@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from commun import views as commun_views
 from pilotage import views as pilotage_views
@@ -12,6 +14,11 @@ urlpatterns = [
     path("", pilotage_views.accueil, name="accueil"),
     path("sante/", commun_views.sante, name="sante"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accessibilite/",
+        login_not_required(TemplateView.as_view(template_name="pilotage/accessibilite.html")),
+        name="accessibilite",
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("contrats/", include("pilotage.urls")),

@@ -265,6 +265,8 @@ def test_chaque_adresse_lue_par_get_est_epinglee():
         "rapports:version_transmise",
     }
     authentification = {"login", "logout"}
+    # Page fixe, sans donnée : sa requête (aucune sans session) est épinglée par tests/pilotage/test_accessibilite.py.
+    authentification.add("accessibilite")
     # Sonde de santé, sans session : sa seule requête (SELECT 1) est épinglée par tests/production/test_sante.py.
     authentification.add("sante")
     epinglees = {cle.partition(" ")[0].partition("?")[0] for cle in REQUETES}

@@ -83,6 +83,7 @@ def cas():
     yield "accueil", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
     yield "pilotage:liste", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
     yield "login", "get", lambda r, s: 200, []
+    yield "accessibilite", "get", lambda r, s: 200, []  # déclaration d'accessibilité : publique
     yield "sante", "get", lambda r, s: 200, []  # sonde de santé : publique, ne dit que si la base répond
     yield "logout", "post", lambda r, s: 302, []
     yield "admin:index", "get", lambda r, s: 200 if r == "admin" else "connexion-admin", []
