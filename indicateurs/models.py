@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from commun.formats import nom_de
 from indicateurs.enums import (
     Appreciation,
     NatureChiffre,
@@ -279,7 +280,9 @@ class Transition:
 
 class SuiviAnnuelQuerySet(models.QuerySet):
     def du_contrat(self, contrat):
-        return self.filter(contrat=contrat).select_related("statut_par")
+        return self.filter(contrat=contrat).select_related(
+            "statut_par__profil__organisation", "modifie_par__profil__organisation"
+        )
 
 
 class SuiviAnnuel(models.Model):
@@ -565,7 +568,7 @@ class Commentaire(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.auteur} – {self.cree_le:%d/%m/%Y} : {self.texte[:60]}"
+        return f"{nom_de(self.auteur)} – {self.cree_le:%d/%m/%Y} : {self.texte[:60]}"
 
     @property
     def ligne(self) -> str:

@@ -9,15 +9,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from commun.formats import nom_de
+from commun.formats import nom_et_organisation
 from commun.fusion import fusionner
-from commun.historique import enregistrer
+from commun.historique import AUTEUR, enregistrer
 from contrats.versions import contrat_modifie
 from indicateurs.controles_saisie import manques_avant_soumission
 from indicateurs.enums import SourceCible
 from indicateurs.models import Cible, Commentaire, Realisation, RecitAction, SuiviAnnuel
 
 CHAMPS_RECIT = ("resultats", "difficultes", "perspectives", "impact_social")
+AUTEURS_DU_SUIVI = ("modifie_par__profil__organisation", "statut_par__profil__organisation")
 
 
 class ConflitEdition(ValidationError):
@@ -35,7 +36,9 @@ class ConflitEdition(ValidationError):
         auteur = ""
         if qui:
             auteur = (
-                " par vous-même, dans un autre onglet ou une autre fenêtre" if qui == user else f" par {nom_de(qui)}"
+                " par vous-même, dans un autre onglet ou une autre fenêtre"
+                if qui == user
+                else f" par {nom_et_organisation(qui)}"
             )
         moment = f" le {timezone.localtime(quand):%d/%m/%Y à %H:%M}" if quand else ""
         if self.conflits:
@@ -78,7 +81,11 @@ def _prendre_la_main(*, suivi: SuiviAnnuel, version: int, user, statuts=None, **
         en_base = en_base.filter(statut__in=statuts)
     mis_a_jour = en_base.update(version=F("version") + 1, modifie_par=user, modifie_le=maintenant, **champs)
     if not mis_a_jour:
-        raise ConflitEdition(SuiviAnnuel.objects.select_related("modifie_par", "statut_par").get(pk=suivi.pk))
+        raise ConflitEdition(
+            SuiviAnnuel.objects.select_related(
+                "modifie_par__profil__organisation", "statut_par__profil__organisation"
+            ).get(pk=suivi.pk)
+        )
     contrat_modifie(suivi.contrat_id)  # update() n'envoie aucun signal : la version des données change ici
     suivi.refresh_from_db()
     return suivi
@@ -86,7 +93,7 @@ def _prendre_la_main(*, suivi: SuiviAnnuel, version: int, user, statuts=None, **
 
 def _verrou_message(suivi: SuiviAnnuel) -> str:
     if suivi.verrouille:
-        qui = f" par {suivi.statut_par}" if suivi.statut_par else ""
+        qui = f" par {nom_et_organisation(suivi.statut_par)}" if suivi.statut_par else ""
         quand = f" le {timezone.localtime(suivi.statut_le):%d/%m/%Y}" if suivi.statut_le else ""
         return f"L'année {suivi.annee} a été validée{qui}{quand} : elle est verrouillée."
     return f"L'année {suivi.annee} est soumise à la validation de l'État : elle n'est plus modifiable."
@@ -188,10 +195,10 @@ def saisie_plate(indicateur, realisation) -> dict:
 def _auteurs(annee: int, champs, indicateurs, actions, user) -> dict:
     """champ → (qui, quand) de la dernière écriture de sa ligne (deux requêtes)."""
     par_indicateur, par_action = {}, {}
-    for h in Realisation.history.filter(indicateur__in=indicateurs, annee=annee).select_related("history_user"):
+    for h in Realisation.history.filter(indicateur__in=indicateurs, annee=annee).select_related(AUTEUR):
         if h.indicateur_id not in par_indicateur or h.history_date > par_indicateur[h.indicateur_id][1]:
             par_indicateur[h.indicateur_id] = (h.history_user, h.history_date)
-    for h in RecitAction.history.filter(action__in=actions, annee=annee).select_related("history_user"):
+    for h in RecitAction.history.filter(action__in=actions, annee=annee).select_related(AUTEUR):
         if h.action_id not in par_action or h.history_date > par_action[h.action_id][1]:
             par_action[h.action_id] = (h.history_user, h.history_date)
     auteurs = {}
@@ -202,7 +209,7 @@ def _auteurs(annee: int, champs, indicateurs, actions, user) -> dict:
             auteur = par_indicateur.get(int(champ[1:]))
         if auteur:
             qui, quand = auteur
-            nom = "vous-même (autre onglet ou autre fenêtre)" if qui == user else nom_de(qui)
+            nom = "vous-même (autre onglet ou autre fenêtre)" if qui == user else nom_et_organisation(qui)
             auteurs[champ] = (nom, timezone.localtime(quand))
     return auteurs
 
@@ -245,7 +252,9 @@ def grille_enregistrer(
         auteurs = _auteurs(annee, [c.champ for c in fusion.conflits] + fusion.changes_par_autrui, indicateurs,
                            actions, user)  # fmt: skip
         if fusion.conflits:
-            suivi = SuiviAnnuel.objects.select_related("modifie_par", "statut_par").get(pk=suivi.pk)
+            suivi = SuiviAnnuel.objects.select_related(
+                "modifie_par__profil__organisation", "statut_par__profil__organisation"
+            ).get(pk=suivi.pk)
             raise ConflitEdition(suivi, fusion.conflits, auteurs, user=user, repris=fusion.changes_par_autrui)
         saisies, repris = fusion.valeurs, fusion.changes_par_autrui
     valeurs = {}

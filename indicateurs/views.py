@@ -10,7 +10,7 @@ from actions.models import Action
 from commun.excel import reponse_xlsx
 from commun.formats import nombre
 from comptes.acces import annee_du_contrat, contrat_requis
-from indicateurs.controles_saisie import ecarts_sans_commentaire
+from indicateurs.controles_saisie import ecarts_sans_commentaire, manques_avant_soumission
 from indicateurs.enums import Appreciation
 from indicateurs.exports import classeur_indicateurs
 from indicateurs.forms import CibleForm, GrilleSaisieForm, StatutForm
@@ -268,6 +268,21 @@ def statut(request, contrat, annee):
     transition = SuiviAnnuel.transition(form.cleaned_data["transition"])
     if not suivi.a_le_droit(request.user, transition):
         raise PermissionDenied(SuiviAnnuel.REFUS)
+    if transition.nom == "soumettre" and suivi.statut in transition.depart:
+        # Soumettre sans passer par la grille : les mêmes contrôles de complétude et de plausibilité, sur ce qui est
+        # enregistré.
+        actions, indicateurs, _, _ = _donnees_annee(contrat, annee)
+        enregistre = etat_enregistre(annee=annee, indicateurs=indicateurs, actions=actions)
+        manques = manques_avant_soumission(
+            actions,
+            indicateurs,
+            enregistre,
+            _cibles_de_l_annee(indicateurs, annee),
+            _valeurs_precedentes(contrat, annee),
+        )
+        if manques:
+            messages.error(request, " ".join(["L'année ne peut pas être soumise :", *manques, "Rien n'a changé."]))
+            return redirect(url)
     try:
         suivi_changer_statut(
             user=request.user,

@@ -644,3 +644,26 @@ def donnees_de(reponse, formulaire: str = "grille") -> dict:
     lecteur = Lecteur()
     lecteur.feed(reponse.content.decode())
     return lecteur.donnees
+
+
+def annee_presque_complete(contrat, annee, sauf=None):
+    """Toutes les valeurs de l'année à leur cible (ou « non disponible » motivé), appréciations et récits des
+    résultats, sauf l'indicateur `sauf` : l'année n'attend plus que lui pour être soumise."""
+    from django.contrib.auth import get_user_model
+
+    metropole = get_user_model().objects.get(username="metropole")
+    valeurs = {}
+    for i in Indicateur.objects.du_contrat(contrat):
+        if i == sauf:
+            continue
+        cible = i.cibles.filter(annee=annee).first()
+        if i.est_qualitatif:
+            valeurs[i] = Valeur(None, appreciation="atteint")
+        elif cible and not cible.nd and cible.valeur is not None:
+            valeurs[i] = Valeur(cible.valeur)
+        else:
+            valeurs[i] = Valeur(None, "Donnée non collectée", non_disponible=True)
+    recits = {a: {c: (f"Résultats {a.numero}" if c == "resultats" else "") for c in CHAMPS_RECIT}
+              for a in Action.objects.du_contrat(contrat)}  # fmt: skip
+    suivi = suivi_obtenir(contrat=contrat, annee=annee)
+    saisie_enregistrer(user=metropole, suivi=suivi, version=suivi.version, valeurs=valeurs, recits=recits)

@@ -15,7 +15,9 @@
   function champsDeLaGrille() {
     return Array.prototype.filter.call(grille.elements, function (e) { return e.form === grille && e.name; });
   }
-  function marquer() {
+  function marquer(ev) {
+    // Un champ placé dans la grille mais rattaché à un autre formulaire (commentaire du fil) ne la modifie pas.
+    if (ev && ev.target && ev.target.form !== grille) { return; }
     modifiee = true;
     if (etat) { etat.textContent = "Modifications non enregistrées."; }
   }

@@ -18,6 +18,7 @@ from contrats.models import Contrat
 from indicateurs.models import Indicateur
 from indicateurs.services import Valeur, saisie_enregistrer, suivi_changer_statut, suivi_obtenir
 from pilotage.chargement import donnees_charger
+from tests.outils import annee_presque_complete  # noqa: F401 (réexporté pour les tests de navigateur)
 
 CLS = "dijon-cls-2024-2027"
 
@@ -71,6 +72,8 @@ def ouvrir(navigateur, live_server):
         contexte = navigateur.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
         contexte.set_default_timeout(DELAI_MS)
         contextes.append(contexte)
+        # Les confirmations (« data-confirmer » : soumettre, valider…) sont acceptées, comme par l'utilisateur.
+        contexte.on("page", lambda p: p.on("dialog", lambda d: d.accept() if d.type == "confirm" else None))
         page = contexte.new_page()
         page.goto("/connexion/")
         page.fill("#id_username", identifiant)

@@ -5,14 +5,16 @@ from playwright.sync_api import expect
 
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import SuiviAnnuel
-from tests.e2e.conftest import CLS, grille_url, message, texte_normalise
+from tests.e2e.conftest import CLS, annee_presque_complete, grille_url, message, texte_normalise
 
 pytestmark = pytest.mark.e2e
 
 
 def champs_actifs(page):
     """Les champs de saisie visibles de la grille encore modifiables."""
-    return page.locator("#grille input:not([type=hidden]):enabled, #grille textarea:enabled")
+    return page.locator(
+        "#grille input:not([type=hidden]):not([form]):enabled, #grille textarea:not([form]):enabled"
+    )  # (hors fil de commentaires, rattaché à son propre formulaire)
 
 
 def tableau(page, selecteur="table"):
@@ -25,14 +27,16 @@ def tableau(page, selecteur="table"):
 
 
 def test_soumission_puis_validation_verrouille_l_annee(ouvrir, indicateurs_cls, cls):
-    indicateur = indicateurs_cls[0]
+    indicateur = next(i for i in indicateurs_cls if not i.est_qualitatif)
+    annee_presque_complete(cls, 2025, sauf=indicateur)
     metropole = ouvrir("metropole")
     metropole.goto(grille_url(2025))
     metropole.fill(f"#id_v{indicateur.pk}", "87")
+    metropole.fill(f"#id_c{indicateur.pk}", "Comptage partiel")
     metropole.get_by_role("button", name="Enregistrer la saisie 2025").click()
     expect(message(metropole)).to_contain_text("Saisie 2025 enregistrée : 1 modification(s).")
     metropole.get_by_role("button", name="Soumettre à la validation de l'État").click()
-    expect(message(metropole)).to_contain_text("Année 2025 soumise à la validation de l'État.")
+    expect(message(metropole)).to_contain_text("et soumise à la validation de l'État")
     expect(metropole.locator("#statut")).to_contain_text("Statut : Soumis")
     expect(metropole.locator("#statut")).to_contain_text("soumise par Paul Exemple")
     expect(champs_actifs(metropole)).to_have_count(0)
@@ -40,8 +44,9 @@ def test_soumission_puis_validation_verrouille_l_annee(ouvrir, indicateurs_cls, 
     ddets = ouvrir("ddets")
     ddets.goto(grille_url(2025))
     expect(ddets.locator("#statut")).to_contain_text("Statut : Soumis")
-    expect(ddets.locator(f"#id_v{indicateur.pk}")).to_have_value("87")
-    expect(ddets.locator(f"#id_v{indicateur.pk}")).to_be_disabled()
+    expect(ddets.locator("#lecture-seule")).to_contain_text("Lecture seule")
+    expect(ddets.locator(f"#ligne-i{indicateur.pk}")).to_contain_text("87")  # la valeur en texte
+    expect(ddets.locator(f"#id_v{indicateur.pk}")).to_have_count(0)
     ddets.get_by_role("button", name="Valider l'année 2025").click()
     expect(message(ddets)).to_contain_text("Année 2025 validée.")
     expect(ddets.locator("#statut")).to_contain_text("Statut : Validé")
@@ -50,8 +55,7 @@ def test_soumission_puis_validation_verrouille_l_annee(ouvrir, indicateurs_cls, 
     statut = metropole.locator("#statut")
     expect(statut).to_contain_text("Statut : Validé")
     expect(statut).to_contain_text("année verrouillée : validée par Claire Démo")
-    expect(metropole.locator(f"#id_v{indicateur.pk}")).to_have_value("87")
-    assert metropole.locator("#grille input:not([type=hidden]), #grille textarea").count() > 0
+    expect(metropole.locator(f"#ligne-i{indicateur.pk}")).to_contain_text("87")
     expect(champs_actifs(metropole)).to_have_count(0)
     expect(metropole.get_by_role("button", name="Enregistrer la saisie 2025")).to_have_count(0)
     expect(metropole.get_by_role("button", name="Soumettre à la validation de l'État")).to_have_count(0)

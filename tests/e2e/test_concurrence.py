@@ -23,12 +23,13 @@ def test_enregistrement_concurrent_refuse(ouvrir, indicateurs_cls):
 
     seconde.fill(champ, "2 000")
     seconde.get_by_role("button", name="Enregistrer la saisie 2026").click()
-    expect(message(seconde, "danger")).to_contain_text("a été modifiée entre-temps par Paul Exemple")
-    expect(message(seconde, "danger")).to_contain_text("vos changements n'ont pas été enregistrés")
+    expect(message(seconde, "danger")).to_contain_text("a été modifiée entre-temps par Paul Exemple, Dijon métropole")
+    expect(message(seconde, "danger")).to_contain_text("rien n'a été enregistré")
     conflit = seconde.locator("#conflit")
     expect(conflit).to_be_visible()
     changements = texte_normalise(conflit.inner_text())
-    assert f"{indicateur.libelle} (valeur) : vide → 1 500" in changements, changements
+    assert "votre saisie 2 000 ; enregistré par Paul Exemple, Dijon métropole le" in changements, changements
+    assert changements.endswith(": 1 500."), changements
     # la saisie de la seconde personne n'est pas perdue : elle peut la comparer et réenregistrer
     assert texte_normalise(seconde.input_value(champ)) == "2 000"
 

@@ -32,10 +32,9 @@ def test_lecteur_voit_la_grille_en_lecture_seule(ouvrir, indicateurs_cls, prepar
     page = ouvrir("lecteur")
     page.goto(grille_url(2025))
     expect(page.get_by_role("heading", name="Suivi des indicateurs 2025")).to_be_visible()
-    expect(page.locator(f"#id_v{indicateur.pk}")).to_have_value("87")
-    champs = page.locator("#grille input:not([type=hidden]), #grille textarea")
-    assert champs.count() > 0
-    expect(page.locator("#grille input:not([type=hidden]):enabled, #grille textarea:enabled")).to_have_count(0)
+    expect(page.locator(f"#ligne-i{indicateur.pk}")).to_contain_text("87")  # la valeur en texte, pas un champ grisé
+    expect(page.locator("#lecture-seule")).to_contain_text("Lecture seule")
+    expect(page.locator("#grille input:not([type=hidden]), #grille textarea")).to_have_count(0)
     expect(page.get_by_role("button", name="Enregistrer la saisie 2025")).to_have_count(0)
     expect(page.get_by_role("button", name="Soumettre à la validation de l'État")).to_have_count(0)
     expect(page.get_by_role("button", name="Valider l'année 2025")).to_have_count(0)

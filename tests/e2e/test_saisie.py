@@ -31,7 +31,7 @@ def test_saisie_a_la_francaise_enregistree_et_relue(ouvrir, indicateurs_cls):
     expect(page.locator(f"#id_r{action.pk}_resultats")).to_have_value(
         "Maraudes renforcées : 3 équipes, 2 quartiers prioritaires."
     )
-    expect(page.locator("#statut")).to_contain_text("Dernier enregistrement : metropole")
+    expect(page.locator("#statut")).to_contain_text("par Paul Exemple, Dijon métropole")
 
     assert Realisation.objects.get(indicateur=premier, annee=2025).valeur == 1234
     assert RecitAction.objects.get(action=action, annee=2025).resultats.startswith("Maraudes renforcées")

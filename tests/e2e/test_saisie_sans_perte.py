@@ -12,34 +12,16 @@ from playwright.sync_api import expect
 from actions.models import Action
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Commentaire, Indicateur, Realisation, RecitAction, SuiviAnnuel
-from indicateurs.services import CHAMPS_RECIT, Valeur, saisie_enregistrer, suivi_obtenir
-from tests.e2e.conftest import grille_url, message, texte_normalise
+from tests.e2e.conftest import annee_presque_complete, grille_url, message, texte_normalise
 
 pytestmark = pytest.mark.e2e
 
 
-def accepter_les_confirmations(page):
-    page.on("dialog", lambda d: d.accept() if d.type == "confirm" else None)
-
-
-def annee_presque_complete(cls, annee, sauf=None):
-    """Toutes les valeurs à leur cible (ou « non disponible » motivé) et tous les récits, sauf l'indicateur `sauf`."""
-    metropole = get_user_model().objects.get(username="metropole")
-    valeurs = {}
-    for i in Indicateur.objects.du_contrat(cls):
-        if i == sauf:
-            continue
-        cible = i.cibles.filter(annee=annee).first()
-        if i.est_qualitatif:
-            valeurs[i] = Valeur(None, appreciation="atteint")
-        elif cible and not cible.nd and cible.valeur is not None:
-            valeurs[i] = Valeur(cible.valeur)
-        else:
-            valeurs[i] = Valeur(None, "Donnée non collectée", non_disponible=True)
-    recits = {a: {c: (f"Résultats {a.numero}" if c == "resultats" else "") for c in CHAMPS_RECIT}
-              for a in Action.objects.du_contrat(cls)}  # fmt: skip
-    suivi = suivi_obtenir(contrat=cls, annee=annee)
-    saisie_enregistrer(user=metropole, suivi=suivi, version=suivi.version, valeurs=valeurs, recits=recits)
+def cliquer(page, selecteur):
+    """Clique un bouton après l'avoir amené au milieu de l'écran (hors de la barre d'actions collante du bas)."""
+    bouton = page.locator(selecteur)
+    bouton.evaluate("e => e.scrollIntoView({block: 'center'})")
+    bouton.click()
 
 
 def premier_chiffre(cls, rang=0):
@@ -50,7 +32,6 @@ def test_modifier_puis_soumettre_enregistre_d_abord(ouvrir, cls):
     i = premier_chiffre(cls)
     annee_presque_complete(cls, 2025, sauf=i)
     page = ouvrir("metropole")
-    accepter_les_confirmations(page)
     page.goto(grille_url(2025))
     page.fill(f"#id_v{i.pk}", "451")
     page.fill(f"#id_c{i.pk}", "Tapé juste avant de soumettre")
@@ -64,7 +45,6 @@ def test_modifier_puis_soumettre_enregistre_d_abord(ouvrir, cls):
 def test_une_soumission_incomplete_est_refusee_sans_rien_perdre(ouvrir, cls):
     i = premier_chiffre(cls)
     page = ouvrir("metropole")
-    accepter_les_confirmations(page)
     page.goto(grille_url(2025))
     page.fill(f"#id_v{i.pk}", "12")
     page.get_by_role("button", name="Soumettre à la validation de l'État").click()
@@ -171,7 +151,7 @@ def test_revue_de_l_etat_fil_de_commentaires_et_renvoi_sur_deux_lignes(ouvrir, c
     metropole.goto(grille_url(2024))
     metropole.locator(f"#fil-i{i.pk} summary").click()  # le fil vide est replié
     metropole.fill(f"#texte-i{i.pk}", "Chiffre provisoire, à confirmer.")
-    metropole.locator(f"button[name=ligne][value=i{i.pk}]").click()
+    cliquer(metropole, f"button[name=ligne][value=i{i.pk}]")
     expect(message(metropole)).to_contain_text("Commentaire ajouté au fil.")
 
     ddets = ouvrir("ddets")
@@ -182,7 +162,7 @@ def test_revue_de_l_etat_fil_de_commentaires_et_renvoi_sur_deux_lignes(ouvrir, c
     expect(ddets.locator(f"#fil-i{i.pk}")).to_contain_text("Chiffre provisoire, à confirmer.")
     assert ddets.locator(f"#ligne-i{i.pk} input[name^=v]").count() == 0  # du texte, pas des champs grisés
     ddets.fill(f"#texte-i{i.pk}", "Quelle source ?")
-    ddets.locator(f"button[name=ligne][value=i{i.pk}]").click()
+    cliquer(ddets, f"button[name=ligne][value=i{i.pk}]")
     expect(message(ddets)).to_contain_text("Commentaire ajouté au fil.")
     ddets.locator(f"input[name=lignes][value=i{i.pk}]").check()
     ddets.locator(f"input[name=lignes][value=a{action.pk}]").check()
@@ -197,7 +177,7 @@ def test_revue_de_l_etat_fil_de_commentaires_et_renvoi_sur_deux_lignes(ouvrir, c
     fil = texte_normalise(metropole.locator(f"#fil-i{i.pk}").inner_text())
     assert fil.index("Chiffre provisoire") < fil.index("Quelle source ?")
     metropole.fill(f"#texte-i{i.pk}", "Source : bilan MPDM.")
-    metropole.locator(f"button[name=ligne][value=i{i.pk}]").click()
+    cliquer(metropole, f"button[name=ligne][value=i{i.pk}]")
     expect(message(metropole)).to_contain_text("Commentaire ajouté au fil.")
     assert [c.auteur.username for c in Commentaire.objects.filter(indicateur=i, annee=2024)] == [
         "metropole", "ddets", "metropole"
@@ -213,7 +193,6 @@ def test_une_valeur_tres_eloignee_sans_commentaire_est_signalee_puis_refusee(ouv
     cible = i.cibles.get(annee=2025).valeur
     annee_presque_complete(cls, 2025, sauf=i)
     page = ouvrir("metropole")
-    accepter_les_confirmations(page)
     page.goto(grille_url(2025))
     page.fill(f"#id_v{i.pk}", str(int(cible) * 100))
     ecart = page.locator(f"#ligne-i{i.pk} [data-ecart]")

@@ -10,7 +10,7 @@ from commun.formats import nom_de
 from contrats.models import Contrat
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
 from tests.conftest import CLS
-from tests.outils import donnees_de, indicateur, page
+from tests.outils import annee_presque_complete, donnees_de, indicateur, page, texte_page
 
 
 @pytest.fixture
@@ -98,6 +98,10 @@ def test_annee_hors_contrat_ou_indicateur_etranger(connecte, cls):
 def test_circuit_complet_et_verrou(connecte, cls):
     metropole, ddets = connecte("metropole"), None
     i1 = indicateur(cls, "1")
+    annee_presque_complete(cls, 2024, sauf=i1)
+    # Un envoi direct de « soumettre » sur une année incomplète est refusé, comme depuis la grille.
+    refus = texte_page(changer_statut(metropole, 2024, "soumettre"))
+    assert "L'année ne peut pas être soumise" in refus and "valeur manquante" in refus
     enregistrer(metropole, 2024, formulaire(metropole, 2024, **{f"v{i1.pk}": "455"}))
     assert "soumise à la validation" not in page(changer_statut(metropole, 2024, "valider"))  # refus : 403
     reponse = changer_statut(metropole, 2024, "soumettre")
@@ -138,6 +142,7 @@ def test_circuit_complet_et_verrou(connecte, cls):
 
 def test_renvoi_pour_correction_motive_et_visible_a_l_accueil(connecte, cls):
     metropole = connecte("metropole")
+    annee_presque_complete(cls, 2025)
     changer_statut(metropole, 2025, "soumettre")
     from django.test import Client
 

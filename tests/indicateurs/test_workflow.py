@@ -14,7 +14,7 @@ from indicateurs.models import SuiviAnnuel
 from indicateurs.services import suivi_changer_statut
 from tests.conftest import CLS
 from tests.contrats.factories import ContratFactory, OrganisationFactory, ProfilFactory
-from tests.outils import ecart_de_requetes, page, requetes_capturees
+from tests.outils import annee_presque_complete, ecart_de_requetes, page, requetes_capturees
 
 Historique = SuiviAnnuel.history.model
 
@@ -44,7 +44,10 @@ def cls():
 def amener(contrat, annee, statut, motif="") -> SuiviAnnuel:
     """Une année dans un statut donné, écrite directement (la mise en place n'est pas ce qui est testé)."""
     motif = motif or ("Préparation du test" if statut == A_CORRIGER else "")
-    return SuiviAnnuel.objects.create(contrat=contrat, annee=annee, statut=statut, motif=motif)
+    suivi, _ = SuiviAnnuel.objects.update_or_create(
+        contrat=contrat, annee=annee, defaults={"statut": statut, "motif": motif}
+    )
+    return suivi
 
 
 def traces(cls):
@@ -193,10 +196,12 @@ def dernier_historique(cls, annee):
 
 
 def test_soumettre_par_l_adresse_cree_l_annee(connecte, cls):
+    annee_presque_complete(cls, 2025)  # une année complète : la soumission l'exige (test_saisie_sans_perte.py)
+    version = SuiviAnnuel.objects.get(contrat=cls, annee=2025).version
     reponse = poster(connecte("metropole"), 2025, SOUMETTRE)
     assert "Année 2025 soumise à la validation de l'État." in page(reponse)
     suivi = SuiviAnnuel.objects.get(contrat=cls, annee=2025)
-    assert (suivi.statut, suivi.statut_par.username, suivi.version) == (SOUMIS, "metropole", 2)
+    assert (suivi.statut, suivi.statut_par.username, suivi.version) == (SOUMIS, "metropole", version + 1)
     historique = dernier_historique(cls, 2025)
     assert (historique.statut, historique.history_user.username, historique.history_change_reason) == (
         SOUMIS,
@@ -217,6 +222,8 @@ def test_soumettre_par_l_adresse_cree_l_annee(connecte, cls):
     ],
 )
 def test_chaque_transition_par_l_adresse(connecte, cls, identifiant, depart, transition, motif, arrivee, message):
+    if transition == SOUMETTRE:
+        annee_presque_complete(cls, 2025)
     version = amener(cls, 2025, depart).version
     nb_historique = Historique.objects.filter(contrat_id=cls.pk).count()
     reponse = poster(connecte(identifiant), 2025, transition, motif)
