@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from coherence.selectors import suivi_des_constats
 from coherence.services import constat_examiner
+from comptes.services import MOT_DE_PASSE_DEMO
 from tests.e2e.conftest import CLS, message
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +46,7 @@ def test_la_page_du_contrat_et_ses_graphiques_sans_violation(ouvrir, preparer, i
     assert not [e for e in erreurs if "Content Security Policy" in e], erreurs
 
 
-def test_rouvrir_un_constat_demande_confirmation(ouvrir, cls):
+def test_rouvrir_un_constat_demande_confirmation(navigateur, live_server, cls):
     suivi = suivi_des_constats(cls)[0]
     constat_examiner(
         contrat=cls,
@@ -54,21 +55,35 @@ def test_rouvrir_un_constat_demande_confirmation(ouvrir, cls):
         commentaire="Vu en dialogue de gestion.",
         user=get_user_model().objects.get(username="ddets"),
     )
-    page = ouvrir("metropole")
-    page.add_init_script(ECOUTE_VIOLATIONS)
-    page.goto(f"/contrats/{CLS}/coherence/?etat=examines")
-    rouvrir = page.get_by_role("button", name="Rouvrir").first
-    dialogues = []
+    # Un contexte à lui (pas `ouvrir`) : ce test répond lui-même à chaque confirmation, « Annuler » puis « OK ».
+    contexte = navigateur.new_context(base_url=live_server.url, locale="fr-FR")
+    try:
+        page = contexte.new_page()
+        page.add_init_script(ECOUTE_VIOLATIONS)
+        page.goto("/connexion/")
+        page.fill("#id_username", "metropole")
+        page.fill("#id_password", MOT_DE_PASSE_DEMO)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(lambda url: "/connexion/" not in url)
+        page.goto(f"/contrats/{CLS}/coherence/?etat=examines")
+        rouvrir = page.get_by_role("button", name="Rouvrir").first
+        reponses = iter(["annuler", "accepter"])
+        dialogues = []
 
-    def refuser(dialogue):
-        dialogues.append(dialogue.message)
-        dialogue.dismiss()
+        def repondre(dialogue):
+            dialogues.append(dialogue.message)
+            if next(reponses) == "annuler":
+                dialogue.dismiss()
+            else:
+                dialogue.accept()
 
-    page.once("dialog", refuser)
-    rouvrir.click()
-    expect(page.get_by_role("button", name="Rouvrir")).to_have_count(1)  # « Annuler » : rien n'est envoyé
-    assert dialogues == ["Rouvrir ce constat ? Il comptera de nouveau parmi les constats ouverts."]
-    page.once("dialog", lambda dialogue: dialogue.accept())
-    rouvrir.click()
-    expect(message(page)).to_contain_text("Constat rouvert")
-    assert violations(page) == []
+        page.on("dialog", repondre)
+        rouvrir.click()
+        expect(page.get_by_role("button", name="Rouvrir")).to_have_count(1)  # « Annuler » : rien n'est envoyé
+        assert message(page).count() == 0
+        rouvrir.click()
+        expect(message(page)).to_contain_text("Constat rouvert")
+        assert dialogues == ["Rouvrir ce constat ? Il comptera de nouveau parmi les constats ouverts."] * 2
+        assert violations(page) == []
+    finally:
+        contexte.close()
