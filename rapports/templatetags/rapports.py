@@ -28,6 +28,8 @@ def _graphiques_contrat_html(contrat) -> str:
             "svg_execution": graphique_execution(budgets, titre="Exécution budgétaire par année"),
             "svg_indicateurs": graphique_indicateurs(indicateurs, contrat.annees, hauteur_barre=10),
             "nb_indicateurs": len(indicateurs),
+            "indicateurs": [i for i in indicateurs if not i.indicateur.est_qualitatif],
+            "annees": contrat.annees,
         },
     )
 

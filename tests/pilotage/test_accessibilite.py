@@ -18,13 +18,13 @@ def test_declaration_publique_et_a_jour(client):
     assert reponse.status_code == 200
     texte = texte_page(reponse)
     assert "Déclaration d'accessibilité" in texte
-    assert "partiellement conforme" in texte
+    assert "non conforme" in texte and "aucun audit" in texte.lower()
     assert f"axe-core {VERSION_AXE}" in texte
     assert "Signaler un problème d'accessibilité" in texte
     assert "Défenseur des droits" in texte
 
 
 def test_lien_du_pied_de_page(client, connecte):
-    lien = f'<a href="{reverse("accessibilite")}">Accessibilité : partiellement conforme</a>'
+    lien = f'<a href="{reverse("accessibilite")}">Accessibilité : non conforme (audit à réaliser)</a>'
     assert lien in client.get(reverse("login")).content.decode()
     assert lien in connecte("lecteur").get(reverse("pilotage:liste")).content.decode()
