@@ -39,6 +39,14 @@ class Dossier:
     def url_action(self, action) -> str:
         return reverse("pilotage:action", args=[self.contrat.slug, action.numero])
 
+    def indicateurs_de(self, action) -> list:
+        """Les indicateurs d'une action, dans l'ordre du tableau."""
+        if not hasattr(self, "_par_action"):
+            self._par_action = {}
+            for indicateur in self.indicateurs:
+                self._par_action.setdefault(indicateur.action_id, []).append(indicateur)
+        return self._par_action.get(action.pk, [])
+
     @property
     def deliberations_du_contrat(self) -> list:
         return [d for d in self.deliberations if d.contrat_id == self.contrat.pk]

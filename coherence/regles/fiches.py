@@ -11,9 +11,6 @@ REGLES = {
 
 def verifier(d) -> list[Constat]:
     constats = []
-    indicateurs = {}
-    for indicateur in d.indicateurs:
-        indicateurs.setdefault(indicateur.action_id, []).append(indicateur)
     for action in d.actions:
         lieu = f"Fiche action {action.numero}"
         url = d.url_action(action)
@@ -30,7 +27,7 @@ def verifier(d) -> list[Constat]:
         texte_fiche = normaliser(action.indicateur_fiche)
         if not texte_fiche:
             continue
-        for indicateur in indicateurs.get(action.pk, []):
+        for indicateur in d.indicateurs_de(action):
             if indicateur.est_qualitatif or normaliser(indicateur.libelle) in texte_fiche:
                 continue
             if tranches_d_age(indicateur.libelle) and tranches_d_age(action.indicateur_fiche):

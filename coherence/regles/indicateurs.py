@@ -16,11 +16,8 @@ REGLES = {
 
 def verifier(d) -> list[Constat]:
     constats = []
-    par_action = defaultdict(list)
-    for indicateur in d.indicateurs:
-        par_action[indicateur.action_id].append(indicateur)
     for action in d.actions:
-        if not par_action[action.pk]:
+        if not d.indicateurs_de(action):
             constats.append(
                 Constat(
                     "indicateurs.sans_indicateur", INFORMATION, f"Action {action.numero}",

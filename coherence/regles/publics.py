@@ -29,11 +29,8 @@ def champs_de_la_fiche(action, indicateurs) -> list[tuple[str, str]]:
 def verifier(d) -> list[Constat]:
     """Un constat par fiche : les paires de champs dont les âges ne se recouvrent pas, chaque champ cité une fois."""
     constats = []
-    indicateurs = {}
-    for indicateur in d.indicateurs:
-        indicateurs.setdefault(indicateur.action_id, []).append(indicateur)
     for action in d.actions:
-        champs = champs_de_la_fiche(action, indicateurs.get(action.pk, []))
+        champs = champs_de_la_fiche(action, d.indicateurs_de(action))
         champs = [(nom, texte, ages) for nom, texte in champs if (ages := tranches_d_age(texte))]
         paires = [
             (a, b) for i, a in enumerate(champs) for b in champs[i + 1 :] if disjointes(a[2], b[2])
