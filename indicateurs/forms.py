@@ -2,7 +2,7 @@ from django import forms
 
 from commun.forms import NombreField
 from indicateurs.enums import Appreciation, SourceCible, TransitionSuivi
-from indicateurs.services import CHAMPS_RECIT, Valeur
+from indicateurs.services import CHAMPS_RECIT
 
 LIBELLES_RECIT = {
     "resultats": "Résultats obtenus",
@@ -159,37 +159,6 @@ class GrilleSaisieForm(forms.Form):
     def champ_resultat(indicateur) -> str:
         """Le nom du champ qui porte le résultat de l'année : appréciation (qualitatif) ou valeur."""
         return f"a{indicateur.pk}" if indicateur.est_qualitatif else f"v{indicateur.pk}"
-
-    def valeurs(self) -> dict:
-        return {
-            i: Valeur(
-                valeur=None if i.est_qualitatif else self.cleaned_data[f"v{i.pk}"],
-                commentaire=self.cleaned_data[f"c{i.pk}"].strip(),
-                appreciation=self.cleaned_data[f"a{i.pk}"] if i.est_qualitatif else "",
-            )
-            for i in self.indicateurs
-        }
-
-    def recits(self) -> dict:
-        return {a: {c: self.cleaned_data[f"r{a.pk}_{c}"].strip() for c in CHAMPS_RECIT} for a in self.actions}
-
-    def par_action(self):
-        """Pour le gabarit : chaque action avec ses indicateurs (champ valeur ou appréciation, champ commentaire) et
-        son récit."""
-        indicateurs = {}
-        for indicateur in self.indicateurs:
-            indicateurs.setdefault(indicateur.action_id, []).append(
-                (
-                    indicateur,
-                    self[self.champ_resultat(indicateur)],
-                    self[f"c{indicateur.pk}"],
-                    self[f"n{indicateur.pk}"],
-                )
-            )
-        return [
-            (action, indicateurs.get(action.pk, []), [self[f"r{action.pk}_{c}"] for c in CHAMPS_RECIT])
-            for action in self.actions
-        ]
 
 
 class StatutForm(forms.Form):

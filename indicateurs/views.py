@@ -147,9 +147,10 @@ def grille(request, contrat, annee):
             messages.error(request, "Rien n'a été enregistré : l'année n'est plus modifiable.")
         elif form.is_valid():
             try:
+                saisies = form.saisies()
                 resultat = grille_enregistrer(
                     user=request.user, contrat=contrat, annee=annee, version=form.cleaned_data["version"],
-                    lues=form.lues(), saisies=form.saisies(), indicateurs=indicateurs, actions=actions,
+                    lues=form.lues(), saisies=saisies, indicateurs=indicateurs, actions=actions,
                     soumettre=soumettre, cibles=cibles, precedentes=precedentes,
                 )  # fmt: skip
             except ConflitEdition as conflit:
@@ -175,8 +176,8 @@ def grille(request, contrat, annee):
             except ValidationError as erreur:
                 messages.error(request, " ".join(erreur.messages))
             else:
-                _messages_apres_enregistrement(request, form, resultat, soumettre, annee, indicateurs, cibles,
-                                               precedentes)  # fmt: skip
+                _messages_apres_enregistrement(request, form, saisies, resultat, soumettre, annee, indicateurs,
+                                               cibles, precedentes)  # fmt: skip
                 return redirect(reverse("indicateurs:grille", args=[contrat.slug, annee]))
         else:
             messages.error(request, "Rien n'a été enregistré : corrigez les champs signalés.")
@@ -229,7 +230,9 @@ def _repris(champs, auteurs, libelles, enregistrees) -> list[str]:
     return lignes
 
 
-def _messages_apres_enregistrement(request, form, resultat, soumettre, annee, indicateurs, cibles, precedentes):
+def _messages_apres_enregistrement(
+    request, form, saisies, resultat, soumettre, annee, indicateurs, cibles, precedentes
+):
     if soumettre:
         messages.success(
             request,
@@ -243,7 +246,7 @@ def _messages_apres_enregistrement(request, form, resultat, soumettre, annee, in
             f"{libelles.get(c, c)} ({resultat.auteurs.get(c, ('une autre personne',))[0]})" for c in resultat.repris
         )
         messages.info(request, f"Modifications faites entre-temps, gardées avec les vôtres : {detail}.")
-    ecarts = ecarts_sans_commentaire(indicateurs, form.saisies(), cibles, precedentes)
+    ecarts = ecarts_sans_commentaire(indicateurs, saisies, cibles, precedentes)
     if ecarts:
         noms = {i.pk: i.libelle for i in indicateurs}
         messages.warning(
