@@ -5,6 +5,7 @@ existence ; une action que son rôle ne permet pas répond 403, avec un message 
 
 import functools
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -86,3 +87,21 @@ def contrat_requis(permission: str | None = None, *, refus: str = "Vous n'avez p
         return enveloppe
 
     return decorateur
+
+
+def comptes_geres(user):
+    """Les comptes que l'utilisateur gère (liste, invitation, désactivation) : tous pour un administrateur de la
+    plateforme ; pour un administrateur d'organisation, ceux de son organisation, hors administrateurs de la
+    plateforme ; aucun pour les autres. Même règle que « comptes.gerer_compte » (comptes/rules.py)."""
+    User = get_user_model()
+    comptes = User.objects.select_related("profil__organisation").order_by("last_name", "first_name", "username")
+    if not user.is_authenticated:
+        return comptes.none()
+    profil = getattr(user, "profil", None)
+    if user.is_superuser or (profil is not None and profil.role == Role.ADMINISTRATEUR):
+        return comptes
+    if profil is not None and profil.role == Role.ADMIN_ORGANISATION:
+        return comptes.filter(profil__organisation_id=profil.organisation_id, is_superuser=False).exclude(
+            profil__role=Role.ADMINISTRATEUR
+        )
+    return comptes.none()

@@ -71,3 +71,24 @@ PERMISSIONS_IMPORT = {
     "execution": "finances.importer_execution",
     "indicateurs": "indicateurs.saisir",
 }
+
+# Comptes : l'administrateur de la plateforme gère tous les comptes ; l'administrateur d'une organisation, ceux de
+# sa propre organisation, sauf les administrateurs de la plateforme (comptes/acces.py : comptes_geres).
+admin_organisation = a_role(Role.ADMIN_ORGANISATION)
+
+
+@rules.predicate
+def est_de_mon_organisation(user, cible):
+    """`cible` (un utilisateur) appartient à l'organisation de `user` et n'administre pas la plateforme."""
+    profil, profil_cible = getattr(user, "profil", None), getattr(cible, "profil", None)
+    return (
+        profil is not None
+        and profil_cible is not None
+        and profil_cible.organisation_id == profil.organisation_id
+        and not cible.is_superuser
+        and profil_cible.role != Role.ADMINISTRATEUR
+    )
+
+
+rules.add_perm("comptes.gerer_comptes", est_administrateur | admin_organisation)
+rules.add_perm("comptes.gerer_compte", est_administrateur | (admin_organisation & est_de_mon_organisation))

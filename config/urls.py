@@ -5,10 +5,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from commun import views as commun_views
+from comptes import views as comptes_views
 from pilotage import views as pilotage_views
-
-admin.site.site_header = "Contrats des solidarités – administration"
-admin.site.site_title = "Administration"
 
 urlpatterns = [
     path("", pilotage_views.accueil, name="accueil"),
@@ -19,7 +17,31 @@ urlpatterns = [
         login_not_required(TemplateView.as_view(template_name="pilotage/accessibilite.html")),
         name="accessibilite",
     ),
+    path("mentions-legales/", comptes_views.mentions_legales, name="mentions_legales"),
+    path("donnees-personnelles/", comptes_views.donnees_personnelles, name="donnees_personnelles"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Mot de passe : changement (connecté), réinitialisation par courriel (aussi le lien d'invitation).
+    path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("comptes/mot-de-passe/change/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "comptes/mot-de-passe/oublie/",
+        auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt"),
+        name="password_reset",
+    ),
+    path(
+        "comptes/mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "comptes/mot-de-passe/nouveau/<uidb64>/<token>/",
+        comptes_views.MotDePasseNouveauView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "comptes/mot-de-passe/nouveau/fait/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("comptes/", include("comptes.urls")),
     path("admin/", admin.site.urls),
     path("contrats/", include("pilotage.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),

@@ -1,6 +1,7 @@
 """Réglages de production : tout ce qui varie vient de l'environnement (voir README)."""
 
 import os
+from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -36,7 +37,8 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # L'administration de Django, réservée aux administrateurs (comptes/admin_site.py).
+    "comptes.apps.AdministrationConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
     "django_tables2",
     "django_filters",
     "crispy_forms",
@@ -73,12 +76,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Connexion requise partout ; un formulaire envoyé après l'expiration de la session est gardé pour être renvoyé
+    # après la reconnexion (comptes/middleware.py).
+    "comptes.middleware.ConnexionRequiseMiddleware",
+    # Délai d'inactivité : la session est prolongée par l'activité, au plus une écriture par minute.
+    "comptes.middleware.ActiviteSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Au plus près des vues : page 405 en français, base injoignable → 503.
     "commun.middleware.PagesErreurMiddleware",
+    # Refus d'accès (403) inscrits au journal des accès (comptes.JournalAcces).
+    "comptes.middleware.JournalRefusMiddleware",
+    # En dernier (django-axes) : la page « connexion bloquée » après trop d'échecs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "comptes.context_processors.session",
             ],
         },
     },
@@ -144,18 +156,54 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTHENTICATION_BACKENDS = [
+    # En premier : refuse toute tentative d'un compte ou d'une adresse bloqués (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 caractères au moins (recommandation CNIL 2022-100 avec blocage après échecs répétés, ASVS 2.1.1).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(env("DJANGO_MOT_DE_PASSE_LONGUEUR_MIN", "12"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions : fermées avec le navigateur, et après DJANGO_SESSION_INACTIVITE_MINUTES sans activité (30 par défaut).
+# La page prévient deux minutes avant et propose de prolonger (static/js/session.js) ; un formulaire envoyé après
+# l'expiration est gardé jusqu'à la reconnexion (comptes/middleware.py).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_INACTIVITE_MINUTES", "30")) * 60
+
+# Connexions (django-axes) : après DJANGO_CONNEXION_ECHECS_MAX échecs (5), le compte et l'adresse sont bloqués
+# DJANGO_CONNEXION_BLOCAGE_MINUTES minutes (15) ; la page de blocage mène à la réinitialisation du mot de passe, qui
+# débloque le compte. Les connexions, échecs et refus sont inscrits au journal des accès (comptes.JournalAcces).
+AXES_FAILURE_LIMIT = int(env("DJANGO_CONNEXION_ECHECS_MAX", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_CONNEXION_BLOCAGE_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "comptes.views.connexion_bloquee"
+AXES_RESET_ON_SUCCESS = True
+# Le journal des accès du projet tient lieu de celui d'axes (un seul endroit, une seule durée de conservation).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# L'adresse du client : derrière le mandataire inverse, la dernière adresse de X-Forwarded-For (celle qu'il a
+# ajoutée, le client ne peut pas la forger) ; DJANGO_ENTETE_ADRESSE_CLIENT vide (sans mandataire) : REMOTE_ADDR.
+_ENTETE_ADRESSE = env("DJANGO_ENTETE_ADRESSE_CLIENT", "X-Forwarded-For")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_" + _ENTETE_ADRESSE.upper().replace("-", "_"), "REMOTE_ADDR") if _ENTETE_ADRESSE else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_ORDER = "right-most"
+
+# Durée de conservation du journal des accès (connexions, échecs, refus) et des tentatives de connexion, en mois :
+# 12 par défaut (CNIL, recommandation journalisation 2021). Appliquée par `manage.py purger_journaux`, annoncée par
+# la page « Données personnelles ».
+CONSERVATION_JOURNAUX_MOIS = int(env("DJANGO_CONSERVATION_JOURNAUX_MOIS", "12"))
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
@@ -237,6 +285,10 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
+# Expéditeur des invitations et des réinitialisations de mot de passe.
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", SERVER_EMAIL)
+# Lien d'invitation et de réinitialisation du mot de passe : valable 3 jours.
+PASSWORD_RESET_TIMEOUT = int(env("DJANGO_LIEN_MOT_DE_PASSE_JOURS", "3")) * 24 * 3600
 
 # Journal sur la sortie standard, chaque ligne avec l'identifiant de la requête (commun/journal.py) ; une ligne par
 # requête (méthode, adresse, statut, durée, utilisateur) ; erreurs serveur aussi envoyées par courriel à ADMINS.

@@ -13,3 +13,6 @@ from config.settings.base import *  # noqa: E402,F403
 
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+# Courriels (invitations, mots de passe) écrits dans la console.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -21,3 +21,8 @@ STORAGES = {
 # Fichiers statiques servis depuis les sources, sans collectstatic préalable.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Le client de test de Django se connecte sans requête (client.login), ce que django-axes refuse : axes est
+# désactivé, et réactivé par les tests qui le vérifient (tests/comptes/test_connexion.py).
+AXES_ENABLED = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

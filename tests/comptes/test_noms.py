@@ -36,6 +36,7 @@ PERSONNES = {
     "secretariat": "Sacha Essai, Dijon métropole",
     "lecteur": "Léon Spécimen, Médiation Prévention Dijon Métropole",
     "autre-territoire": "Bruno Témoin, Grand Besançon Métropole",
+    "admin-metropole": "Odile Maquette, Dijon métropole",
 }
 IDENTIFIANTS = list(PERSONNES)
 RECIT = "Quarante jeunes accompagnés vers une formation qualifiante."

@@ -2,6 +2,7 @@
 des droits du README. Jamais 200 là où le tableau dit non, jamais 500."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 
 from contrats.models import Contrat
@@ -86,10 +87,44 @@ def cas():
     yield "accessibilite", "get", lambda r, s: 200, []  # déclaration d'accessibilité : publique
     yield "sante", "get", lambda r, s: 200, []  # sonde de santé : publique, ne dit que si la base répond
     yield "logout", "post", lambda r, s: 302, []
-    yield "admin:index", "get", lambda r, s: 200 if r == "admin" else "connexion-admin", []
+    # L'administration : aux administrateurs de la plateforme ; les autres reçoivent la page 403.
+    yield "admin:index", "get", lambda r, s: CONNEXION if r == "anonyme" else 200 if r == "admin" else 403, []
+    yield from cas_comptes()
 
 
-@pytest.mark.parametrize("role", ROLES)
+GESTIONNAIRES = {"admin", "admin-metropole"}  # comptes : l'administrateur de la plateforme, celui de l'organisation
+
+
+def cas_comptes():
+    """Les adresses des comptes, du mot de passe, de la session et des pages légales."""
+    connecte = lambda attendu: lambda r, s: CONNEXION if r == "anonyme" else attendu  # noqa: E731
+    gerer = lambda r, s: CONNEXION if r == "anonyme" else "ok" if r in GESTIONNAIRES else 403  # noqa: E731
+    public = lambda r, s: 200  # noqa: E731
+    metropole = get_user_model().objects.get(username="metropole").pk
+    yield "mentions_legales", "get", public, []
+    yield "donnees_personnelles", "get", public, []
+    yield "password_change", "get", connecte(200), []
+    yield "password_change", "post", connecte(200), []  # formulaire vide : erreurs, rien de changé
+    yield "password_change_done", "get", connecte(200), []
+    yield "password_reset", "get", public, []
+    yield "password_reset", "post", public, []
+    yield "password_reset_done", "get", public, []
+    yield "password_reset_confirm", "get", public, ["MQ", "jeton-invalide"]  # lien invalide : page qui le dit
+    yield "password_reset_complete", "get", public, []
+    yield "comptes:liste", "get", gerer, []
+    yield "comptes:inviter", "get", gerer, []
+    yield "comptes:inviter", "post", gerer, []
+    yield "comptes:desactiver", "post", gerer, [metropole]
+    yield "comptes:reactiver", "post", gerer, [metropole]
+    yield "comptes:reinviter", "post", gerer, [metropole]
+    yield "comptes:desactiver", "get", connecte(405), [metropole]
+    yield "comptes:session", "get", public, []  # anonyme : {"restant": 0}
+    yield "comptes:session", "post", public, []
+    yield "comptes:reprise", "get", connecte(302), []  # rien de gardé : retour à l'accueil
+    yield "comptes:reprise", "post", connecte(302), []
+
+
+@pytest.mark.parametrize("role", [*ROLES, "admin-metropole"])
 def test_chaque_adresse_respecte_le_tableau_des_droits(role):
     client = client_pour(role)
     for nom, methode, attendu, args in cas():
