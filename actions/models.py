@@ -123,7 +123,7 @@ class Action(models.Model):
     @staticmethod
     def ordre_depuis_numero(numero: str) -> int:
         """« 2.3 » → 2003, « 10 » → 10000 : tri naturel des numéros de fiche."""
-        parties = [int(p) for p in numero.replace("-", ".").split(".") if p.isdigit()] + [0]
+        parties = [int(p) for p in numero.replace("-", ".").split(".") if p.isascii() and p.isdigit()] + [0]
         return parties[0] * 1000 + parties[1]
 
 

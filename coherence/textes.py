@@ -75,12 +75,12 @@ def variante(a: str, b: str, seuil: float = 0.8) -> bool:
 def nombre_ecrit(mot: str) -> int | None:
     """« 8 » → 8, « huit » → 8, sinon None."""
     mot = normaliser(mot)
-    if mot.isdigit():
+    if mot.isascii() and mot.isdigit():
         return int(mot)
     return MOTS_NOMBRES.get(mot)
 
 
-NOMBRE = r"(\d+|" + "|".join(sorted(MOTS_NOMBRES, key=len, reverse=True)) + r")"
+NOMBRE = r"([0-9]+|" + "|".join(sorted(MOTS_NOMBRES, key=len, reverse=True)) + r")"
 
 
 def dates(texte: str) -> list[tuple[datetime.date, str]]:
@@ -88,17 +88,17 @@ def dates(texte: str) -> list[tuple[datetime.date, str]]:
     avec le passage qui les écrit."""
     resultat = []
     normal = sans_accents(texte or "").lower()
-    for m in re.finditer(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(MOIS) + r")\s+(\d{4})\b", normal):
+    for m in re.finditer(r"\b([0-9]{1,2})(?:er)?\s+(" + "|".join(MOIS) + r")\s+([0-9]{4})\b", normal):
         try:
             resultat.append((datetime.date(int(m[3]), MOIS[m[2]], int(m[1])), m[0]))
         except ValueError:
             continue
-    for m in re.finditer(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", normal):
+    for m in re.finditer(r"\b([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\b", normal):
         try:
             resultat.append((datetime.date(int(m[3]), int(m[2]), int(m[1])), m[0]))
         except ValueError:
             continue
-    for m in re.finditer(r"(?<!\d\s)(?<!\der\s)\b(" + "|".join(MOIS) + r")\s+(\d{4})\b", normal):
+    for m in re.finditer(r"(?<![0-9]\s)(?<![0-9]er\s)\b(" + "|".join(MOIS) + r")\s+([0-9]{4})\b", normal):
         resultat.append((datetime.date(int(m[2]), MOIS[m[1]], 1), m[0]))
     return resultat
 
@@ -111,22 +111,24 @@ def tranches_d_age(texte: str) -> list[tuple[int, int, str]]:
     normal = sans_accents_meme_longueur(texte)
     resultat = []
     occupe = []
-    for m in re.finditer(r"\b(?:de |entre )?(\d{1,3})(?:\s*[-–—/]\s*|\s+(?:a|et)\s+|\s+)(\d{1,3})\s*ans\b", normal):
+    for m in re.finditer(
+        r"\b(?:de |entre )?([0-9]{1,3})(?:\s*[-–—/]\s*|\s+(?:a|et)\s+|\s+)([0-9]{1,3})\s*ans\b", normal
+    ):
         a, b = int(m[1]), int(m[2])
         if a < b <= 120:
             resultat.append((a, b, texte[m.start() : m.end()]))
             occupe.append(m.span())
-    for m in re.finditer(r"\b(?:de |entre )?(\d{1,3})\s*ans\s*(?:[-–—/]|a|et)\s*(\d{1,3})\s*ans\b", normal):
+    for m in re.finditer(r"\b(?:de |entre )?([0-9]{1,3})\s*ans\s*(?:[-–—/]|a|et)\s*([0-9]{1,3})\s*ans\b", normal):
         a, b = int(m[1]), int(m[2])
         if a < b <= 120:
             resultat.append((a, b, texte[m.start() : m.end()]))
             occupe.append(m.span())
-    for m in re.finditer(r"\b(moins|plus) de (\d{1,3})\s*ans\b", normal):
+    for m in re.finditer(r"\b(moins|plus) de ([0-9]{1,3})\s*ans\b", normal):
         if any(d <= m.start() < f for d, f in occupe):
             continue
         age = int(m[2])
         passage = texte[m.start() : m.end()]
         resultat.append((0, age - 1, passage) if m[1] == "moins" else (age + 1, 200, passage))
-    for m in re.finditer(r"\b(\d{1,3})\s*ans et plus\b", normal):
+    for m in re.finditer(r"\b([0-9]{1,3})\s*ans et plus\b", normal):
         resultat.append((int(m[1]), 200, texte[m.start() : m.end()]))
     return resultat

@@ -71,6 +71,21 @@ def lire_nombre(
     return valeur
 
 
+_ENTIER = re.compile(r"-?[0-9]+")  # chiffres ASCII seulement, comme lire_nombre
+
+
+def chiffres_non_ascii(texte: str) -> bool:
+    """Vrai si le texte contient un chiffre qui n'est pas 0-9 (« ² », « ٣ », « ３ ») : int(), Decimal() et strptime
+    en acceptent certains, str.isdigit() tous ; l'application n'en accepte aucun."""
+    return any(not c.isascii() and c.isdigit() for c in texte)
+
+
+def lire_entier(texte: str | None) -> int | None:
+    """Un entier écrit en chiffres ASCII (paramètre d'adresse, identifiant envoyé par un formulaire) ; None sinon."""
+    brut = (texte or "").strip()
+    return int(brut) if _ENTIER.fullmatch(brut) else None
+
+
 def pourcentage(taux: Decimal | None) -> str:
     """0.615 → « 61,5 % » ; aucun taux → « — »."""
     if taux is None or taux == "":

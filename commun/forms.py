@@ -1,6 +1,31 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from commun.formats import lire_nombre, nombre
+from commun.formats import chiffres_non_ascii, lire_nombre, nombre
+
+
+class ChiffresAsciiMixin:
+    """Refuse les chiffres autres que 0-9 avant la conversion de Django : IntegerField (int()), DecimalField
+    (Decimal()) et DateField (strptime) acceptent « ٣ » ou « ３ » ; une clé de ModelChoiceField aussi."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and chiffres_non_ascii(value):
+            raise ValidationError(
+                f"« {value} » : seuls les chiffres de 0 à 9 sont acceptés.", code="chiffres_non_ascii"
+            )
+        return super().to_python(value)
+
+
+class EntierField(ChiffresAsciiMixin, forms.IntegerField):
+    pass
+
+
+class DateField(ChiffresAsciiMixin, forms.DateField):
+    pass
+
+
+class ChoixModeleField(ChiffresAsciiMixin, forms.ModelChoiceField):
+    pass
 
 
 class NombreField(forms.Field):

@@ -7,6 +7,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 
 from commun.formats import nom_et_organisation, nombre
@@ -80,6 +82,42 @@ def enregistrer(objet, *, user, motif: str = ""):
     objet._history_user = user
     if motif:
         objet._change_reason = motif
+    refuser_caracteres_nuls(objet)
     objet.full_clean()
     objet.save()
     return objet
+
+
+NUL = "\x00"
+
+
+def refuser_caracteres_nuls(objet) -> None:
+    """Un texte qui contient le caractère nul (U+0000) est refusé avant toute écriture : PostgreSQL ne sait pas le
+    stocker. Les formulaires Django le refusent déjà ; ceci couvre les textes lus directement dans la requête."""
+    erreurs = {
+        champ.name: "Ce texte contient un caractère nul (U+0000), invisible : retirez-le puis enregistrez de nouveau."
+        for champ in objet._meta.concrete_fields
+        if isinstance(champ, models.CharField | models.TextField)
+        and isinstance(getattr(objet, champ.attname), str)
+        and NUL in getattr(objet, champ.attname)
+    }
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+def sauver(objet) -> None:
+    """save() dans un point de sauvegarde, pour une création dont la clé unique est choisie par l'utilisateur sans
+    verrou préalable (numéro d'avenant) : une contrainte que full_clean() a vue respectée, mais qu'une requête
+    simultanée vient de prendre, devient une ValidationError en français ; la transaction englobante reste utilisable
+    et l'appelant n'écrit rien. (Pas dans enregistrer() : deux requêtes de plus par objet écrit, inutiles là où un
+    verrou sérialise déjà les écritures.)"""
+    try:
+        with transaction.atomic():
+            objet.save()
+    except IntegrityError as erreur:
+        # L'autre transaction est validée (PostgreSQL attend sa fin avant de refuser) : la contrainte, relue, donne
+        # son message en français.
+        objet.validate_constraints()
+        raise ValidationError(
+            "Un enregistrement simultané est entré en conflit avec celui-ci : rien n'a été enregistré, réessayez."
+        ) from erreur

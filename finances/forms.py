@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from commun.forms import NombreField
+from commun.forms import ChoixModeleField, DateField, EntierField, NombreField
 from finances.enums import Financeur
 
 
@@ -50,13 +50,13 @@ class BudgetAnneeForm(forms.Form):
 
 
 class AvenantForm(forms.Form):
-    numero = forms.IntegerField(
+    numero = EntierField(
         label="Numéro de l'avenant",
         min_value=1,
         max_value=999,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
-    date = forms.DateField(
+    date = DateField(
         label="Date de signature",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"invalid": "Saisissez une date, par exemple 15/03/2025."},
@@ -65,7 +65,7 @@ class AvenantForm(forms.Form):
     objet = forms.CharField(
         label="Objet", max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
-    deliberation = forms.ModelChoiceField(
+    deliberation = ChoixModeleField(
         label="Délibération", required=False, queryset=None, widget=forms.Select(attrs={"class": "form-select"})
     )
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commun.formats import euros
-from commun.historique import enregistrer
+from commun.historique import enregistrer, sauver
 from contrats.enums import TypeContrat
 from finances.enums import Financeur, TypeImport
 from finances.imports.etat import etat_execution, etat_indicateurs
@@ -133,7 +133,7 @@ def avenant_appliquer(
     erreurs = regles_budget(contrat=contrat, montants=montants_apres(contrat, montants), annees=annees)
     if erreurs:
         raise ValidationError(erreurs)
-    avenant.save()
+    sauver(avenant)  # deux avenants de même numéro enregistrés au même instant : le second est refusé en français
     for (action, annee, financeur), montant in montants.items():
         ligne = LigneBudgetaire(action=action, annee=annee, financeur=financeur, montant=montant, avenant=avenant)
         enregistrer(ligne, user=user, motif=f"Avenant n°{numero}")

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from commun.excel import reponse_xlsx
+from commun.formats import lire_entier
 from comptes.acces import annee_du_contrat, contrat_requis
 from comptes.rules import PERMISSIONS_IMPORT as PERMISSIONS
 from finances.enums import TypeImport
@@ -159,10 +160,11 @@ def budget_annee_modifier(request, contrat, annee):
 )
 def avenant_creer(request, contrat):
     """Un avenant fixe ou modifie les montants d'une année : seuls les montants changés deviennent des lignes."""
-    try:
-        annee = annee_du_contrat(contrat, int(request.GET.get("annee") or contrat.annee_debut))
-    except ValueError as erreur:
-        raise Http404("Année illisible.") from erreur
+    demandee = request.GET.get("annee")
+    lue = lire_entier(demandee) if demandee else contrat.annee_debut
+    if lue is None:  # « deux mille », « ²⁰²⁵ », « ٢٠٢٥ » : chiffres ASCII seulement
+        raise Http404("Année illisible.")
+    annee = annee_du_contrat(contrat, lue)
     actions = list(Action.objects.du_contrat(contrat).order_by("axe__numero", "ordre", "numero"))
     en_vigueur = [ligne for ligne in lignes_en_vigueur(contrat).values() if ligne.annee == annee]
     en_vigueur_par_cle = {(ligne.action_id, ligne.financeur): ligne.montant for ligne in en_vigueur}

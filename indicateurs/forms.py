@@ -1,6 +1,6 @@
 from django import forms
 
-from commun.forms import NombreField
+from commun.forms import EntierField, NombreField
 from indicateurs.enums import Appreciation, SourceCible, TransitionSuivi
 from indicateurs.services import CHAMPS_RECIT
 
@@ -35,7 +35,7 @@ class GrilleSaisieForm(forms.Form):
     indicateur, récit de chaque action, d'un bloc. Champs : `v<pk>` valeur, `a<pk>` appréciation, `c<pk>`
     commentaire."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = EntierField(widget=forms.HiddenInput)
 
     conflits = forms.CharField(required=False, widget=forms.HiddenInput)
     CHOIX = [("mienne", "Garder ma saisie"), ("enregistree", "Prendre la valeur enregistrée")]
@@ -162,7 +162,7 @@ class GrilleSaisieForm(forms.Form):
 
 
 class StatutForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = EntierField(widget=forms.HiddenInput)
     transition = forms.ChoiceField(choices=TransitionSuivi.choices)
     motif = forms.CharField(
         required=False,

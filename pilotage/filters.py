@@ -2,8 +2,15 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from commun.forms import EntierField
 from contrats.enums import TypeContrat
 from contrats.models import Contrat
+
+
+class AnneeFilter(django_filters.NumberFilter):
+    """Une année en chiffres ASCII (DecimalField, le champ par défaut, lit aussi « ٢٠٢٤ »)."""
+
+    field_class = EntierField
 
 
 class ContratFilter(django_filters.FilterSet):
@@ -18,7 +25,7 @@ class ContratFilter(django_filters.FilterSet):
         empty_label="Tous les types",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    annee = django_filters.NumberFilter(
+    annee = AnneeFilter(
         label="En vigueur en",
         method="en_vigueur",
         min_value=2000,

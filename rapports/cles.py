@@ -16,7 +16,7 @@ _SEGMENTS = {
     TypeRapport.DELIBERATION_ANNUEL: "deliberation-annuel",
 }
 _MOTIF = re.compile(
-    r"^(?P<segment>deliberation-mi-parcours|mi-parcours|deliberation-annuel|annuel)(-(?P<annee>\d{4}))?$"
+    r"^(?P<segment>deliberation-mi-parcours|mi-parcours|deliberation-annuel|annuel)(-(?P<annee>[0-9]{4}))?$"
 )
 
 

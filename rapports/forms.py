@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
+from commun.forms import DateField, EntierField
 from contrats.enums import Organe
 from contrats.models import Deliberation
 
@@ -18,8 +19,8 @@ CHAMP_DE_LA_CONTRAINTE = {
 }
 
 
-def _champ_nombre(libelle: str, *, required: bool = True, aide: str = "") -> forms.IntegerField:
-    return forms.IntegerField(
+def _champ_nombre(libelle: str, *, required: bool = True, aide: str = "") -> EntierField:
+    return EntierField(
         label=libelle,
         required=required,
         min_value=0,
@@ -46,13 +47,13 @@ class VoteForm(forms.Form):
         choices=Organe.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    date = forms.DateField(
+    date = DateField(
         label="Date de la séance",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": "Saisissez une date, par exemple 12/09/2024.", "required": "Indiquez la date."},
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
-    date_convocation = forms.DateField(
+    date_convocation = DateField(
         label="Convocation envoyée le",
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],

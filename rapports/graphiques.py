@@ -32,7 +32,7 @@ STYLE = Style(
     value_font_size=10,
 )
 LARGEUR = 760
-_ID_INTERACTION = re.compile(r' id="activate-serie-\d+"')
+_ID_INTERACTION = re.compile(r' id="activate-serie-[0-9]+"')
 # pygal écrit sa configuration dans un <script> même sans script externe : inutile ici, et une page sans script
 # en ligne reste compatible avec une politique de sécurité stricte. Le texte d'un élément XML sérialisé ne
 # contient jamais « < » (échappé), d'où [^<]*.

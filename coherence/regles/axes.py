@@ -12,10 +12,10 @@ REGLES = {
     "axes.numero": "L'axe de l'en-tête d'une fiche est celui où le tableau range l'action",
     "axes.intitule": "Un axe porte le même nom dans les articles, les fiches et les tableaux",
 }
-_ENTETE = re.compile(r"^\s*axe\s+(\d+)\s*[:–—-]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_ENTETE = re.compile(r"^\s*axe\s+([0-9]+)\s*[:–—-]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _NOMME = re.compile(r"\baxe\s+[«\"“]\s*([^»\"”\n]{3,120}?)\s*[»\"”]", re.IGNORECASE)
-_MENTION_CITEE = re.compile(r"\baxe\s+(\d+)\s*[:–—-]?\s*[«\"“]\s*([^»\"”\n]{3,160}?)\s*[»\"”]", re.IGNORECASE)
-_MENTION = re.compile(r"\baxe\s+(\d+)\s*[:–—-]\s*[«\"]?\s*([^\n«»\"]+?)\s*[»\"]?\s*(?:[.;\n]|$)", re.IGNORECASE)
+_MENTION_CITEE = re.compile(r"\baxe\s+([0-9]+)\s*[:–—-]?\s*[«\"“]\s*([^»\"”\n]{3,160}?)\s*[»\"”]", re.IGNORECASE)
+_MENTION = re.compile(r"\baxe\s+([0-9]+)\s*[:–—-]\s*[«\"]?\s*([^\n«»\"]+?)\s*[»\"]?\s*(?:[.;\n]|$)", re.IGNORECASE)
 
 
 def memes_noms(a: str, b: str) -> bool:

@@ -28,13 +28,13 @@ def attendu(termes) -> Decimal | None:
 def passage(texte: str, valeurs) -> str:
     """Les phrases consécutives du texte, les moins nombreuses, qui écrivent tous ces nombres (« 5 072 » ou
     « 5072 ») ; sinon le début du texte."""
-    motifs = [r"[\s\u202f\u00a0.]?".join(re.findall(r"\d{1,3}(?=(?:\d{3})*$)", str(int(v)))) for v in valeurs]
+    motifs = [r"[\s\u202f\u00a0.]?".join(re.findall(r"[0-9]{1,3}(?=(?:[0-9]{3})*$)", str(int(v)))) for v in valeurs]
     phrases = [p.strip() for p in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", texte or "")) if p.strip()]
     meilleur = None
     for debut in range(len(phrases)):
         for fin in range(debut + 1, len(phrases) + 1):
             morceau = " ".join(phrases[debut:fin])
-            if all(re.search(rf"(?<!\d){m}(?!\d)", morceau) for m in motifs):
+            if all(re.search(rf"(?<![0-9]){m}(?![0-9])", morceau) for m in motifs):
                 if meilleur is None or len(morceau) < len(meilleur):
                     meilleur = morceau
                 break

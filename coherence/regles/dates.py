@@ -14,7 +14,7 @@ REGLES = {
     "dates.ordinal": "Un ordinal (« le troisième exercice ») s'accorde avec les années du contrat",
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINAUX) + r")\s+(exercice|annee)\b")
-_ANNEE = re.compile(r"\b(20\d\d)\b")
+_ANNEE = re.compile(r"\b(20[0-9][0-9])\b")
 
 
 def autorisation(d):

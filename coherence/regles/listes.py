@@ -16,7 +16,7 @@ REGLES = {
 _ANNONCE = re.compile(
     NOMBRE + r"\s+((?:(?:grande?s|principa(?:les|ux)|nouve(?:aux|lles)|autres)\s+)?[a-z'’-]{3,}[sx])\b"
 )
-_PUCE = re.compile(r"^\s*(?:[-–•◦▪*]|\d+[.)]|[a-z]\))\s+\S")
+_PUCE = re.compile(r"^\s*(?:[-–•◦▪*]|[0-9]+[.)]|[a-z]\))\s+\S")
 _COLLECTIONS = [
     ("quartiers prioritaires", r"quartiers? prioritaires?"),
     ("quartiers de veille", r"quartiers? (?:en |de )?veille"),

@@ -118,10 +118,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": int(env("DATABASE_SQLITE_TIMEOUT", "20")),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Une base qui accepte la connexion sans répondre ne bloque pas chaque requête : échec en quelques secondes
     # (deux essais au plus, avec puis sans TLS), page 503 (commun/middleware.py).
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(env("DATABASE_CONNECT_TIMEOUT", "3"))
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (poste de développement, démonstration ; PostgreSQL reste le choix de production) tient des écritures
+    # simultanées sans « database is locked » : journal WAL (les lectures n'attendent pas l'écriture), attente du
+    # verrou jusqu'à 20 s, et transactions qui prennent le verrou d'écriture dès BEGIN (en mode différé, deux
+    # transactions qui ont lu puis veulent écrire se bloquent l'une l'autre et SQLite en refuse une sans attendre).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache des pages et des graphiques d'un contrat (commun/cache.py), indexé sur la version de ses données : aucune

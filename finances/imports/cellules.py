@@ -40,6 +40,13 @@ def afficher(valeur) -> str:
     return str(valeur).strip()
 
 
+def _refuser_caracteres_de_controle(texte: str) -> None:
+    """Un caractère de contrôle (caractère nul, échappement _x0000_ d'un fichier produit par un autre outil) n'a pas sa
+    place dans une cellule : PostgreSQL refuse le caractère nul, et aucun ne s'affiche."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in texte):
+        raise ValidationError("La cellule contient un caractère de contrôle invisible (caractère nul…) : retirez-le.")
+
+
 def _est_date(valeur) -> bool:
     return isinstance(valeur, date | time | timedelta)
 
@@ -54,6 +61,7 @@ def en_numero_action(valeur) -> str:
         raise ValidationError(f"« {afficher(valeur)} » n'est pas un numéro d'action (ex. 3 ou 1.2).")
     if isinstance(valeur, float):
         return str(int(valeur)) if valeur.is_integer() else repr(valeur)
+    _refuser_caracteres_de_controle(str(valeur))
     return str(valeur).strip()
 
 
@@ -65,7 +73,7 @@ def en_annee(valeur, *, contrat) -> int:
         raise ValidationError(f"Une date ({afficher(valeur)}) n'est pas une année : {exemple}.")
     if isinstance(valeur, float) and valeur.is_integer():
         valeur = int(valeur)
-    if isinstance(valeur, str) and re.fullmatch(r"\d{4}", valeur.strip(), re.ASCII):
+    if isinstance(valeur, str) and re.fullmatch(r"[0-9]{4}", valeur.strip(), re.ASCII):
         valeur = int(valeur)
     if isinstance(valeur, bool) or not isinstance(valeur, int) or not 1000 <= valeur <= 9999:
         # Une année s'écrit sans séparateur de milliers : « 2025,5 », pas « 2 025,5 ».
@@ -118,6 +126,7 @@ def en_texte(valeur, *, trop_long: str) -> str:
     if vide(valeur):
         return ""
     texte = (valeur if isinstance(valeur, str) else afficher(valeur)).strip()
+    _refuser_caracteres_de_controle(texte)
     if len(texte) > TEXTE_MAX:
         raise ValidationError(f"{trop_long} : {nombre(len(texte))} caractères, {nombre(TEXTE_MAX)} au maximum.")
     return texte
@@ -129,7 +138,7 @@ def en_identifiant(valeur) -> int:
         raise ValidationError(f"Identifiant d'indicateur manquant : {consigne}.")
     if isinstance(valeur, float) and valeur.is_integer():
         valeur = int(valeur)
-    if isinstance(valeur, str) and re.fullmatch(r"\d{1,18}", valeur.strip(), re.ASCII):
+    if isinstance(valeur, str) and re.fullmatch(r"[0-9]{1,18}", valeur.strip(), re.ASCII):
         valeur = int(valeur)
     if isinstance(valeur, bool) or not isinstance(valeur, int) or valeur <= 0:
         raise ValidationError(f"« {afficher(valeur)} » n'est pas un identifiant d'indicateur : {consigne}.")

@@ -182,7 +182,7 @@ def classeur_analyser(*, contrat, type_import: str, donnees: bytes, nom: str = "
 
 def _ordre_erreur(erreur: Erreur) -> tuple:
     """Dans l'ordre du fichier : ligne puis colonne ; les erreurs du fichier entier d'abord."""
-    position = re.fullmatch(r"([A-Z]+)(\d+)", erreur.cellule)
+    position = re.fullmatch(r"([A-Z]+)([0-9]+)", erreur.cellule)
     if position is None:
         return (0, 0, "")
     return (int(position.group(2)), len(position.group(1)), position.group(1))
