@@ -1,0 +1,13 @@
+from django import template
+
+from notifications.models import Notification
+
+register = template.Library()
+
+
+@register.simple_tag
+def notifications_non_lues(user) -> int:
+    """Le nombre de notifications non lues de la personne connectée (barre de navigation) : une requête."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(destinataire=user, lue_le__isnull=True).count()
