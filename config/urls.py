@@ -22,6 +22,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("rapports/lots/", include("rapports.urls_lots")),
     path("contrats/", include("pilotage.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
     path("contrats/<slug:slug>/", include("finances.urls")),

@@ -57,8 +57,8 @@ def _envoyer(notification: Notification) -> int:
                               notification.destinataire_id)  # fmt: skip
             statut, envoye = StatutCourriel.ECHEC, 0
         else:
-            journal.info("Courriel envoyé : notification %s (%s) à l'utilisateur %s", notification.pk, notification.cle,
-                         notification.destinataire_id)  # fmt: skip
+            journal.info("Courriel envoyé : notification %s (%s) à l'utilisateur %s",
+                         notification.pk, notification.cle, notification.destinataire_id)  # fmt: skip
             statut, envoye = StatutCourriel.ENVOYE, 1
     Notification.objects.filter(pk=notification.pk).update(courriel=statut, courriel_le=timezone.now())
     return envoye
