@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installe
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install chromium libreoffice demo run serve test e2e quality fix bench
+.PHONY: help install chromium libreoffice demo run serve test e2e quality fix bench charge
 
 help: ## Affiche cette aide
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,7 +43,9 @@ serve: install ## Sert l'application comme en production (gunicorn, DEBUG désac
 	$(SERVE_ENV) $(MANAGE) migrate --noinput
 	$(SERVE_ENV) $(MANAGE) createcachetable
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
-	$(SERVE_ENV) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+	@echo "Tâches de fond (rapports par lots, courriels) : manage.py db_worker, lancé à côté de gunicorn, arrêté avec lui."
+	$(SERVE_ENV) sh -c '$(MANAGE) db_worker --interval 1 & travailleur=$$!; \
+		trap "kill $$travailleur 2>/dev/null" EXIT INT TERM; $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi'
 
 test: install libreoffice ## Lance toute la suite de tests (base choisie par DATABASE_URL, SQLite par défaut)
 	$(PY) -m pytest -m "not e2e" -q -n 2 --durations=10
@@ -83,3 +85,16 @@ fix: install ## Corrige automatiquement le style (ruff)
 
 bench: install ## Mesures de performance (temps, mémoire, requêtes)
 	$(PY) -m benchmarks
+
+# Essai de charge contre un serveur déjà lancé par `make serve` (voir README) ; hors de la CI. Locust est épinglé
+# dans l'extra « charge » de pyproject.toml, installé à la première utilisation.
+CHARGE_HOTE ?= http://127.0.0.1:8000
+CHARGE_UTILISATEURS ?= 50
+CHARGE_DUREE ?= 60s
+$(VENV)/.charge: pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev,charge]"
+	touch $@
+
+charge: install $(VENV)/.charge ## Essai de charge (locust, 50 utilisateurs, 60 s) contre `make serve` sur 127.0.0.1
+	$(VENV)/bin/locust -f charge/locustfile.py --headless --host $(CHARGE_HOTE) -u $(CHARGE_UTILISATEURS) \
+		-r $(CHARGE_UTILISATEURS) -t $(CHARGE_DUREE) --only-summary --stop-timeout 5

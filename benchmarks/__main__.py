@@ -13,6 +13,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from benchmarks.cache_pdf import mesurer_cache_pdf  # noqa: E402
 from benchmarks.commun import base_jetable  # noqa: E402
 from benchmarks.exports import mesurer_exports  # noqa: E402
 from benchmarks.pages import mesurer_pages  # noqa: E402
@@ -24,6 +25,7 @@ def main():
         mesurer_pages()
         mesurer_exports()
         mesurer_rapports()
+        mesurer_cache_pdf()
 
 
 if __name__ == "__main__":

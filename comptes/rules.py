@@ -50,6 +50,11 @@ rules.add_perm("finances.modifier_budget", a_role(Role.ADMINISTRATEUR, Role.FINA
 # « pour transmission » et enregistrent le vote d'une délibération.
 rules.add_perm("rapports.voir", est_partie)
 rules.add_perm("rapports.transmettre", a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT) & est_partie)
+# Génération de rapports par lots, pour les contrats que l'on voit : administrateurs, secrétariat, agents.
+rules.add_perm(
+    "rapports.generer_lots",
+    a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT, Role.AGENT_ETAT, Role.AGENT_COLLECTIVITE),
+)
 importer_execution = a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie
 saisir_valeurs = (est_administrateur | agent_collectivite) & est_partie
 rules.add_perm("finances.importer_execution", importer_execution)

@@ -43,6 +43,8 @@ urlpatterns = [
     ),
     path("comptes/", include("comptes.urls")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
+    path("rapports/lots/", include("rapports.urls_lots")),
     path("contrats/", include("pilotage.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
     path("contrats/<slug:slug>/", include("finances.urls")),

@@ -16,6 +16,7 @@ from contrats.versions import contrat_modifie
 from indicateurs.controles_saisie import manques_avant_soumission
 from indicateurs.enums import SourceCible
 from indicateurs.models import Cible, Commentaire, Realisation, RecitAction, SuiviAnnuel
+from notifications.services import notifier_commentaire, notifier_statut
 
 CHAMPS_RECIT = ("resultats", "difficultes", "perspectives", "impact_social")
 AUTEURS_DU_SUIVI = ("modifie_par__profil__organisation", "statut_par__profil__organisation")
@@ -285,7 +286,9 @@ def commentaire_ajouter(*, user, contrat, annee: int, texte: str, indicateur=Non
         contrat=contrat, annee=annee, indicateur=indicateur, action=action, auteur=user, texte=(texte or "").strip(),
         cree_le=timezone.now(),
     )  # fmt: skip
-    return enregistrer(commentaire, user=user, motif="Commentaire")
+    commentaire = enregistrer(commentaire, user=user, motif="Commentaire")
+    notifier_commentaire(commentaire=commentaire, user=user)  # courriels après validation (notifications)
+    return commentaire
 
 
 @transaction.atomic
@@ -320,6 +323,7 @@ def suivi_changer_statut(
         history_user=user,
         history_change_reason=raison,
     )
+    notifier_statut(suivi=suivi, transition=transition.nom, user=user)  # courriels après validation (notifications)
     return suivi
 
 

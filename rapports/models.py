@@ -112,3 +112,87 @@ class DeliberationRapport(models.Model):
 
     def __str__(self):
         return f"{self.deliberation} ({self.contrat})"
+
+
+# --- Génération par lots (rapports/lots.py) -------------------------------------------------------------------------
+
+
+class StatutElementLot(models.TextChoices):
+    A_FAIRE = "a_faire", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    FAIT = "fait", "Généré"
+    IGNORE = "ignore", "Sans objet"
+    ERREUR = "erreur", "Erreur"
+
+
+class LotRapportsQuerySet(models.QuerySet):
+    def de(self, user):
+        """Les lots lancés par la personne ; tous pour un administrateur."""
+        from comptes.enums import Role
+
+        profil = getattr(user, "profil", None)
+        if user.is_superuser or (profil is not None and profil.role == Role.ADMINISTRATEUR):
+            return self
+        return self.filter(cree_par=user)
+
+    def avec_avancement(self):
+        termines = [StatutElementLot.FAIT, StatutElementLot.IGNORE, StatutElementLot.ERREUR]
+        return self.select_related("cree_par__profil__organisation").annotate(
+            total=models.Count("elements"),
+            faits=models.Count("elements", filter=Q(elements__statut__in=termines)),
+            erreurs=models.Count("elements", filter=Q(elements__statut=StatutElementLot.ERREUR)),
+        )
+
+
+class LotRapports(models.Model):
+    """Une génération d'un même document pour plusieurs contrats, faite en tâches de fond (une par contrat) : les
+    PDF produits vont dans le cache des PDF (rapports/cache_pdf.py), d'où leur téléchargement est immédiat."""
+
+    type = models.CharField(max_length=30, choices=TypeRapport.choices)
+    annee = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cree_le = models.DateTimeField("lancé le", default=timezone.now)
+
+    objects = LotRapportsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cree_le", "-pk"]
+        verbose_name = "lot de rapports"
+        verbose_name_plural = "lots de rapports"
+
+    def __str__(self):
+        annee = f" {self.annee}" if self.annee else ""
+        return f"{self.cle.libelle}{annee} – lot du {timezone.localtime(self.cree_le):%d/%m/%Y %H:%M}"
+
+    @property
+    def cle(self) -> CleRapport:
+        return CleRapport(self.type, self.annee)
+
+
+class ElementLot(models.Model):
+    """Le document d'un contrat dans un lot : son état et, en cas d'échec, pourquoi."""
+
+    lot = models.ForeignKey(LotRapports, on_delete=models.CASCADE, related_name="elements")
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="+")
+    statut = models.CharField(max_length=20, choices=StatutElementLot.choices, default=StatutElementLot.A_FAIRE)
+    message = models.TextField(blank=True)
+    fini_le = models.DateTimeField("fini le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["lot", "contrat__titre"]
+        verbose_name = "document d'un lot"
+        verbose_name_plural = "documents d'un lot"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "contrat"],
+                name="element_lot_unique",
+                violation_error_message="Ce contrat figure déjà dans ce lot.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.contrat} ({self.get_statut_display()})"
+
+    @property
+    def est_fait(self) -> bool:
+        return self.statut == StatutElementLot.FAIT

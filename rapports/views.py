@@ -9,10 +9,11 @@ from django_tables2 import RequestConfig
 
 from commun.formats import periode
 from comptes.acces import contrat_requis
+from rapports.cache_pdf import document_pdf_en_cache
 from rapports.cles import CleRapport, RapportIndisponible, cles_du_contrat
 from rapports.forms import VoteForm
 from rapports.models import DeliberationRapport, VersionRapport
-from rapports.pdf import document_contexte, document_pdf
+from rapports.pdf import document_contexte
 from rapports.services import deliberation_enregistrer, version_figer, version_transmettre
 from rapports.tables import VersionRapportTable
 
@@ -83,7 +84,8 @@ def apercu(request, contrat, cle: CleRapport):
 def pdf(request, contrat, cle: CleRapport):
     """Le PDF tel qu'il est aujourd'hui (variante normale) ; les versions transmises sont figées à part."""
     annees = _annees(contrat, cle)
-    return _reponse_pdf(document_pdf(contrat, cle), cle.nom_fichier(contrat, periode(annees[0], annees[-1])))
+    contenu = document_pdf_en_cache(contrat, cle)
+    return _reponse_pdf(contenu, cle.nom_fichier(contrat, periode(annees[0], annees[-1])))
 
 
 @require_POST

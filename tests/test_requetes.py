@@ -37,43 +37,48 @@ from tests.outils import (
     requetes_get,
 )
 
-# Requêtes SQL de chaque adresse, par compte (session, utilisateur, profil et permissions compris), les mêmes pour
+# Requêtes SQL de chaque adresse, par compte (session, utilisateur, profil et permissions compris, et, sur chaque page
+# HTML, le nombre de notifications non lues de la barre de navigation), les mêmes pour
 # le petit et pour le grand jeu de données. Le seul endroit à mettre à jour quand une page change : un échec donne
 # la valeur mesurée et la ligne à recopier.
 REQUETES = {
     # 1 et 12 contrats visibles
-    "accueil": {"metropole": 8, "ddets": 8, "admin": 7},
-    "pilotage:liste": {"metropole": 6, "ddets": 6, "admin": 6},
+    "accueil": {"metropole": 9, "ddets": 9, "admin": 8},
+    "pilotage:liste": {"metropole": 7, "ddets": 7, "admin": 7},
     # 8 et 80 actions
-    "pilotage:contrat": {"metropole": 31, "admin": 31},
-    "pilotage:contrat?au=2025-06-30": {"finances": 31},
-    "pilotage:contrat?version=initiale": {"finances": 30},
+    "pilotage:contrat": {"metropole": 32, "admin": 32},
+    "pilotage:contrat?au=2025-06-30": {"finances": 32},
+    "pilotage:contrat?version=initiale": {"finances": 31},
     "coherence:constats": {"metropole": 12, "admin": 12},
     "coherence:xlsx": {"metropole": 13, "admin": 13},
-    "pilotage:action": {"metropole": 12, "admin": 12},
-    "pilotage:historique": {"metropole": 11, "admin": 11},
+    "pilotage:action": {"metropole": 13, "admin": 13},
+    "pilotage:historique": {"metropole": 12, "admin": 12},
     "pilotage:historique_xlsx": {"metropole": 11, "admin": 9},
-    "indicateurs:grille": {"metropole": 13, "ddets": 13, "admin": 13},
-    "indicateurs:detail": {"metropole": 10, "admin": 10},
+    "indicateurs:grille": {"metropole": 14, "ddets": 14, "admin": 14},
+    "indicateurs:detail": {"metropole": 11, "admin": 11},
     "indicateurs:xlsx": {"metropole": 13, "admin": 11},
-    "finances:budget_annee": {"finances": 7, "admin": 7},
-    "finances:avenant_creer": {"finances": 8, "admin": 8},
-    "finances:execution": {"finances": 10, "admin": 10},
+    "finances:budget_annee": {"finances": 8, "admin": 8},
+    "finances:avenant_creer": {"finances": 9, "admin": 9},
+    "finances:execution": {"finances": 11, "admin": 11},
     "finances:budget_xlsx": {"finances": 8, "admin": 6},
     "finances:execution_xlsx": {"finances": 10, "admin": 8},
-    "finances:import": {"finances": 5, "metropole": 5, "admin": 5},
+    "finances:import": {"finances": 6, "metropole": 6, "admin": 6},
     "finances:modele": {"finances": 10, "admin": 8},
-    "rapports:liste": {"secretariat": 8, "admin": 8},
-    "rapports:apercu mi-parcours": {"secretariat": 20, "admin": 20},
-    "rapports:apercu annuel-2025": {"secretariat": 20, "admin": 20},
-    "rapports:apercu deliberation-mi-parcours": {"secretariat": 20, "admin": 20},
-    "rapports:apercu deliberation-annuel-2025": {"secretariat": 20, "admin": 20},
+    "rapports:liste": {"secretariat": 9, "admin": 9},
+    "rapports:apercu mi-parcours": {"secretariat": 21, "admin": 21},
+    "rapports:apercu annuel-2025": {"secretariat": 21, "admin": 21},
+    "rapports:apercu deliberation-mi-parcours": {"secretariat": 21, "admin": 21},
+    "rapports:apercu deliberation-annuel-2025": {"secretariat": 21, "admin": 21},
     "rapports:pdf mi-parcours": {"secretariat": 20, "admin": 18},
     "rapports:pdf annuel-2025": {"secretariat": 20, "admin": 18},
     "rapports:pdf deliberation-mi-parcours": {"secretariat": 20, "admin": 18},
     "rapports:pdf deliberation-annuel-2025": {"secretariat": 20, "admin": 18},
     "rapports:version": {"secretariat": 6, "admin": 4},
-    "rapports:vote deliberation-mi-parcours": {"secretariat": 6, "admin": 6},
+    "rapports:vote deliberation-mi-parcours": {"secretariat": 7, "admin": 7},
+    # 1 et 12 contrats visibles : une notification et un document de lot par contrat
+    "notifications:boite": {"metropole": 8, "admin": 8},
+    "lots:liste": {"metropole": 7, "admin": 7},
+    "lots:detail": {"metropole": 7, "admin": 7},
 }
 
 
@@ -263,6 +268,8 @@ def test_chaque_adresse_lue_par_get_est_epinglee():
         "indicateurs:cible",
         "rapports:figer",
         "rapports:version_transmise",
+        "notifications:ouvrir",
+        "notifications:tout_lire",
     }
     authentification = {"login", "logout"}
     # Page fixe, sans donnée : sa requête (aucune sans session) est épinglée par tests/pilotage/test_accessibilite.py.
@@ -271,3 +278,26 @@ def test_chaque_adresse_lue_par_get_est_epinglee():
     authentification.add("sante")
     epinglees = {cle.partition(" ")[0].partition("?")[0] for cle in REQUETES}
     assert noms - post_seulement - authentification == epinglees
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("notifications:", "lots:"))
+def test_notifications_et_lots(jeux, cle, nom):
+    """La boîte de réception et les rapports par lots : une notification et un document de lot par contrat visible."""
+    from notifications.models import Notification
+    from rapports.models import ElementLot, LotRapports
+
+    mesures = {}
+    for jeu in jeux["territoires"]:
+        user = get_user_model().objects.get(username="admin") if nom == "admin" else jeu.comptes[nom]
+        contrats = list(Contrat.objects.filter(collectivite=jeu.contrat.collectivite))
+        Notification.objects.bulk_create(
+            [Notification(destinataire=user, cle=f"mesure:{c.pk}", type="rappel", titre=c.titre, contrat=c)
+             for c in contrats]
+        )  # fmt: skip
+        lot = LotRapports.objects.create(type=TypeRapport.MI_PARCOURS, cree_par=user)
+        ElementLot.objects.bulk_create([ElementLot(lot=lot, contrat=c) for c in contrats])
+        url = reverse("lots:detail", args=[lot.pk]) if cle == "lots:detail" else reverse(cle)
+        cache.clear()
+        reponse, mesures[jeu.libelle] = requetes_get(jeu.client(nom), url)
+        assert all(c.titre in page(reponse) for c in contrats) or cle == "lots:liste", (cle, nom, jeu.libelle)
+    verifier(cle, nom, mesures)

@@ -53,9 +53,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "commun",
     "contrats",
     "comptes",
+    "notifications",
     "actions",
     "indicateurs",
     "finances",
@@ -162,6 +165,27 @@ elif CACHE_CHOISI == "memoire":
     }
 else:
     raise ImproperlyConfigured(f"DJANGO_CACHE : « base », « memoire » ou une adresse redis://, pas {CACHE_CHOISI!r}.")
+
+# Tâches de fond (django-tasks, le framework de tâches de Django 6 en rétroportage) : génération des rapports par
+# lots, envoi des notifications et des rappels. DJANGO_TACHES choisit où elles attendent :
+# - « base » (défaut) : la table des tâches de django-tasks-db, exécutées par `manage.py db_worker` (lancé par
+#   `make serve`) ;
+# - « immediat » : exécutées sur-le-champ dans le processus qui les crée (tests, dépannage) ;
+# - pour un déploiement plus chargé, Redis : voir le README (django-tasks-rq).
+TACHES_CHOISIES = env("DJANGO_TACHES", "base")
+if TACHES_CHOISIES == "base":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TACHES_CHOISIES == "immediat":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(f"DJANGO_TACHES : « base » ou « immediat », pas {TACHES_CHOISIES!r}.")
+
+# Notifications (application notifications) : conservées NOTIFICATIONS_CONSERVATION_JOURS jours (365 par défaut),
+# puis effacées par `manage.py purger_notifications` ; courriels envoyés depuis DJANGO_DEFAULT_FROM_EMAIL.
+NOTIFICATIONS_CONSERVATION_JOURS = int(env("NOTIFICATIONS_CONSERVATION_JOURS", "365"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "contrats-solidarites@localhost")
+# Adresse du site dans les courriels (liens vers l'application).
+SITE_URL = env("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Sessions en base : plusieurs serveurs d'application derrière un répartiteur de charge les partagent.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -13,6 +13,7 @@ from config.settings.base import *  # noqa: E402,F403
 
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-
-# Courriels (invitations, mots de passe) écrits dans la console.
+# Courriels (notifications, rappels) écrits dans la console de `make run` ; aucune tâche en attente : exécutées
+# aussitôt créées (aucun worker à lancer en développement).
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

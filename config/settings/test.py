@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_CACHE", "memoire")
+os.environ.setdefault("DJANGO_TACHES", "immediat")
 
 from config.settings.base import *  # noqa: E402,F403
 

@@ -10,7 +10,14 @@ from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
 from tests.outils import CONNEXION, ROLES, attendu_ecriture, attendu_lecture, client_pour, verifier
 
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
-EXAMINATEURS = {"admin", "ddets", "metropole"}  # un agent de l'une ou l'autre partie examine un constat
+EXAMINATEURS = {"admin", "ddets", "metropole"}
+LOTS = {
+    "admin",
+    "ddets",
+    "metropole",
+    "secretariat",
+    "autre-territoire",
+}  # génération de rapports par lots  # un agent de l'une ou l'autre partie examine un constat
 
 
 def cas():
@@ -82,6 +89,18 @@ def cas():
             [slug, indicateur.pk, annee],
         )
     yield "accueil", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
+    # Notifications : chacun sa boîte ; celle d'un autre (ou inexistante) répond 404.
+    connecte = lambda reponse: lambda r, s: CONNEXION if r == "anonyme" else reponse  # noqa: E731
+    yield "notifications:boite", "get", connecte(200), []
+    yield "notifications:tout_lire", "post", connecte(302), []
+    yield "notifications:tout_lire", "get", connecte(405), []
+    yield "notifications:ouvrir", "post", connecte(404), [999999]
+    yield "notifications:ouvrir", "get", connecte(405), [999999]
+    # Rapports par lots : administrateurs, secrétariat, agents (les contrats proposés sont ceux que l'on voit).
+    generent = lambda reponse: lambda r, s: CONNEXION if r == "anonyme" else (reponse if r in LOTS else 403)  # noqa: E731
+    yield "lots:liste", "get", generent(200), []
+    yield "lots:liste", "post", generent(200), []
+    yield "lots:detail", "get", generent(404), [999999]
     yield "pilotage:liste", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
     yield "login", "get", lambda r, s: 200, []
     yield "accessibilite", "get", lambda r, s: 200, []  # déclaration d'accessibilité : publique
