@@ -64,6 +64,16 @@ class FormulaireFusion(forms.Form):
                 if nom != "version":
                     champ.disabled = True
 
+    def ajouter_erreurs(self, erreur: forms.ValidationError) -> None:
+        """Les erreurs d'un service : sur leur champ quand le service en nomme un, sinon générales."""
+        if hasattr(erreur, "error_dict"):
+            for champ, liste in erreur.error_dict.items():
+                for e in liste:
+                    self.add_error(champ if champ in self.fields else None, e.messages)
+        else:
+            for message in erreur.messages:
+                self.add_error(None, message)
+
     def noms_saisis(self) -> list[str]:
         return [n for n in self.fields if n not in self.TECHNIQUES and not n.startswith("choix-")]
 

@@ -69,6 +69,7 @@ def _prendre_la_main(*, suivi: SuiviAnnuel, version: int, user, statuts=None, **
 
 
 def verrou_message(suivi: SuiviAnnuel) -> str:
+    """Pourquoi l'année n'est plus modifiable (validée, ou soumise), en français."""
     if suivi.verrouille:
         qui = f" par {nom_et_organisation(suivi.statut_par)}" if suivi.statut_par else ""
         quand = f" le {timezone.localtime(suivi.statut_le):%d/%m/%Y}" if suivi.statut_le else ""
