@@ -11,6 +11,8 @@ quelles : les lire d'abord avec le même analyseur (un nombre « 1 250 » et « 
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+
 
 @dataclass(frozen=True)
 class Conflit:
@@ -46,3 +48,30 @@ def fusionner(lues: dict, saisies: dict, enregistrees: dict) -> Fusion:
             fusion.valeurs[champ] = saisie
             fusion.conflits.append(Conflit(champ, lue, saisie, enregistree))
     return fusion
+
+
+def message_de_conflit(modifie: str, conflits: int) -> str:
+    """Le message d'un enregistrement refusé : `modifie` dit ce qui a changé, par qui et quand (« Cette année a été
+    modifiée entre-temps par … le … ») ; `conflits` champs sont à trancher (0 : la page est à revoir)."""
+    if conflits:
+        pluriel = "s" if conflits > 1 else ""
+        return (
+            f"{modifie}, sur {conflits} champ{pluriel} que vous avez aussi changé{pluriel} : rien n'a été enregistré. "
+            "Pour chacun, choisissez la valeur à garder, puis enregistrez de nouveau."
+        )
+    return (
+        f"{modifie} : vos changements n'ont pas été enregistrés. Vérifiez les valeurs actuelles ci-dessous, puis "
+        "enregistrez de nouveau."
+    )
+
+
+class ConflitFusion(ValidationError):
+    """Un enregistrement refusé parce que les données ont changé entre-temps : rien n'a été écrit. `conflits` : les
+    champs à trancher (Conflit) ; `auteurs` : champ → (nom, date) de la dernière écriture ; `repris` : les champs que
+    seul l'autre a changés, que la page renvoyée reprend."""
+
+    def __init__(self, texte: str, conflits=(), auteurs=None, repris=()):
+        self.conflits = list(conflits)
+        self.auteurs = auteurs or {}
+        self.repris = list(repris)
+        super().__init__(texte)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from commun.formats import nom_et_organisation, nombre
 
@@ -121,3 +122,42 @@ def sauver(objet) -> None:
         raise ValidationError(
             "Un enregistrement simultané est entré en conflit avec celui-ci : rien n'a été enregistré, réessayez."
         ) from erreur
+
+
+def auteur_de_la_modification(qui, quand, user) -> str:
+    """« par Paul Exemple, Dijon métropole le 04/12/2026 à 10:12 » (ou « par vous-même, dans un autre onglet… ») :
+    qui a écrit en dernier, pour les messages de conflit ; vide si personne."""
+    texte = ""
+    if qui:
+        texte = (
+            " par vous-même, dans un autre onglet ou une autre fenêtre"
+            if qui == user
+            else f" par {nom_et_organisation(qui)}"
+        )
+    if quand:
+        texte += f" le {timezone.localtime(quand):%d/%m/%Y à %H:%M}"
+    return texte
+
+
+def derniers_auteurs(historiques, ligne) -> dict:
+    """ligne(version) → (utilisateur, date) de la dernière écriture de chaque ligne, parmi ces versions (l'auteur
+    chargé avec elles : `select_related(AUTEUR)`)."""
+    derniers = {}
+    for version in historiques:
+        cle = ligne(version)
+        if cle not in derniers or version.history_date > derniers[cle][1]:
+            derniers[cle] = (version.history_user, version.history_date)
+    return derniers
+
+
+def auteurs_des_champs(champs, par_ligne: dict, ligne_du_champ, user) -> dict:
+    """champ → (nom, date locale) de la dernière écriture de sa ligne : ce que montrent les conflits et les champs
+    repris d'une saisie fusionnée (commun/fusion.py)."""
+    auteurs = {}
+    for champ in champs:
+        auteur = par_ligne.get(ligne_du_champ(champ))
+        if auteur:
+            qui, quand = auteur
+            nom = "vous-même (autre onglet ou autre fenêtre)" if qui == user else nom_et_organisation(qui)
+            auteurs[champ] = (nom, timezone.localtime(quand))
+    return auteurs

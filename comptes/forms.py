@@ -1,5 +1,6 @@
 from django import forms
 
+from commun.forms import ChoixModeleField
 from comptes.enums import Role
 from contrats.models import Organisation
 
@@ -12,7 +13,7 @@ class InvitationForm(forms.Form):
     nom = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(label="Adresse électronique", max_length=150, help_text="Elle servira d'identifiant.")
     role = forms.ChoiceField(label="Rôle")
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.order_by("nom"))
+    organisation = ChoixModeleField(label="Organisation", queryset=Organisation.objects.order_by("nom"))
 
     def __init__(self, *args, plateforme: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,6 +58,9 @@ rules.add_perm(
 importer_execution = a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie
 saisir_valeurs = (est_administrateur | agent_collectivite) & est_partie
 rules.add_perm("finances.importer_execution", importer_execution)
+# Exécution (engagé, réalisé, justification) et versements saisis dans le navigateur : les financiers des parties et
+# les agents de la collectivité ; les autres parties lisent.
+rules.add_perm("finances.saisir_execution", importer_execution | saisir_valeurs)
 # Saisie des valeurs et récits : la collectivité ; validation, renvoi et réouverture : l'État.
 rules.add_perm("indicateurs.saisir", saisir_valeurs)
 # L'import Excel (modèle, envoi, confirmation) : qui peut importer au moins un type de données.

@@ -211,7 +211,15 @@ class Versement(models.Model):
     annee = models.PositiveSmallIntegerField("exercice")
     montant = models.DecimalField("montant (€)", **montant_kwargs)
     axe = models.ForeignKey("contrats.Axe", on_delete=models.PROTECT, null=True, blank=True, related_name="versements")
-    code_activite = models.CharField("imputation (code activité)", max_length=30, blank=True)
+    imputation = models.CharField(
+        "imputation (programme 304)",
+        max_length=255,
+        blank=True,
+        help_text="Action et sous-action du programme 304, par exemple « action 23, sous-action 23 ».",
+    )
+    code_activite = models.CharField(
+        "code activité", max_length=30, blank=True, help_text="Par exemple 0304 50 23 23 02."
+    )
     compte = models.CharField("compte crédité", max_length=255, blank=True)
 
     history = HistoricalRecords()

@@ -235,6 +235,21 @@ def tableau_budgetaire(contrat, date: datetime.date | None = None, initial: bool
 # --- Exécution et sous-consommation --------------------------------------------------------------------------------
 
 
+def est_sous_consommation(taux: Decimal | None, seuil: Decimal) -> bool:
+    """La sous-consommation, définie ici et nulle part ailleurs (Art. 2.2 du CLS).
+
+    Une exécution est sous-consommée quand son taux — réalisé (payé) / montant en vigueur, des seules cellules
+    saisies — est inférieur au seuil du contrat (`Contrat.seuil_sous_consommation`, 80 % par défaut) :
+    - par année : pour chaque cellule action × année × financeur saisie (`CelluleExecution.sous_consommation`,
+      listées par `ExecutionContrat.sous_consommations_par_annee`) ;
+    - sur la période : pour une action, le réalisé de ses cellules saisies de toutes les années rapporté à leur
+      montant en vigueur (`ExecutionContrat.sous_consommations_periode`).
+    Une année (ou une cellule) non saisie n'a pas de taux (None) : elle n'est jamais une sous-consommation, elle est
+    « non saisie », listée comme manquante, et ne fait baisser aucun taux. Sans montant en vigueur, pas de taux non
+    plus."""
+    return taux is not None and taux < seuil
+
+
 @dataclass
 class Budget:
     """Prévu (en vigueur), engagé et réalisé d'une cellule ou d'un ensemble de cellules (action, axe, contrat ;
@@ -325,7 +340,7 @@ class CelluleExecution:
 
     @property
     def sous_consommation(self) -> bool:
-        return self.taux is not None and self.taux < self.seuil
+        return est_sous_consommation(self.taux, self.seuil)
 
     @property
     def justification(self) -> str:
@@ -377,6 +392,29 @@ class ExecutionContrat:
     def sous_consommations(self) -> list[CelluleExecution]:
         """Les cellules saisies sous le seuil : l'unique liste des sous-consommations (page, classeur, rapports)."""
         return [c for c in self.cellules if c.sous_consommation]
+
+    @property
+    def sous_consommations_par_annee(self) -> dict[int, list[CelluleExecution] | None]:
+        """année → ses cellules sous-consommées ; None pour une année dont aucune exécution n'est saisie (« non
+        saisie » : ni sous-consommation ni absence de sous-consommation)."""
+        par_annee = {a: ([] if self.budget_total(a).saisi else None) for a in self.annees}
+        for cellule in self.sous_consommations:
+            par_annee[cellule.annee].append(cellule)
+        return par_annee
+
+    @property
+    def sous_consommations_periode(self) -> list[tuple[Action, Budget]]:
+        """Les actions sous-consommées sur la période (années saisies seulement), avec leur budget de la période."""
+        resultat = []
+        for action in self.actions:
+            budget = self.budget_action(action)
+            if est_sous_consommation(budget.taux_execution, self.seuil):
+                resultat.append((action, budget))
+        return resultat
+
+    def budgets_par_annee(self, financeur: str | None = None) -> dict[int, Budget]:
+        """année → le budget du contrat cette année-là (prévu, engagé, réalisé, taux ; `etat_saisie`, `absent`)."""
+        return {a: self.budget_total(a, financeur) for a in self.annees}
 
     @property
     def non_justifiees(self) -> list[CelluleExecution]:
@@ -490,17 +528,46 @@ def execution_par_axe(execution: ExecutionContrat) -> tuple[list[GroupeExecution
 
 
 @dataclass
+class DuVerse:
+    """Ce que l'État doit (montants en vigueur) et ce qu'il a versé, pour un exercice et un pilier (axe)."""
+
+    annee: int
+    axe: object  # None : versements sans pilier précisé (et rien de dû)
+    du: Decimal
+    verse: Decimal
+
+    @property
+    def reste(self) -> Decimal:
+        return self.du - self.verse
+
+
+@dataclass
 class Versements:
     liste: list[Versement]
     par_annee: dict  # annee -> (dû par l'État en vigueur, versé)
+    par_axe: list[DuVerse] = field(default_factory=list)  # par exercice puis pilier
 
 
 def versements_du_contrat(contrat, execution: ExecutionContrat) -> Versements:
-    """Les versements de l'État, comparés aux montants dus (en vigueur) par exercice. Une requête."""
-    liste = list(Versement.objects.filter(contrat=contrat).select_related("axe").order_by("date"))
+    """Les versements de l'État, comparés aux montants dus (en vigueur) par exercice et par pilier (axe). Une
+    requête."""
+    liste = list(Versement.objects.filter(contrat=contrat).select_related("axe").order_by("date", "pk"))
     verse = defaultdict(Decimal)
+    verse_axe = defaultdict(Decimal)
     for versement in liste:
         verse[versement.annee] += versement.montant
+        verse_axe[(versement.annee, versement.axe_id)] += versement.montant
+    axes = list({action.axe_id: action.axe for action in execution.actions if action.axe_id}.values())
+    par_axe = []
+    for annee in execution.annees:
+        for axe in axes:
+            du = execution.budget_axe(axe.pk, annee, Financeur.ETAT).prevu.etat
+            if du or verse_axe[(annee, axe.pk)]:
+                par_axe.append(DuVerse(annee, axe, du, verse_axe[(annee, axe.pk)]))
+        if verse_axe[(annee, None)]:
+            par_axe.append(DuVerse(annee, None, ZERO, verse_axe[(annee, None)]))
     return Versements(
-        liste, {a: (execution.budget_total(a, Financeur.ETAT).prevu.etat, verse[a]) for a in execution.annees}
+        liste,
+        {a: (execution.budget_total(a, Financeur.ETAT).prevu.etat, verse[a]) for a in execution.annees},
+        par_axe,
     )

@@ -11,19 +11,35 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from commun.excel import reponse_xlsx
 from commun.formats import lire_entier
 from comptes.acces import annee_du_contrat, contrat_requis
 from comptes.rules import PERMISSIONS_IMPORT as PERMISSIONS
+from contrats.models import Axe
 from finances.enums import TypeImport
 from finances.exports import classeur_budget, classeur_execution
-from finances.forms import AvenantForm, BudgetAnneeForm
+from finances.forms import AvenantForm, BudgetAnneeForm, ExecutionGrilleForm, VersementForm
 from finances.imports import Analyse, classeur_analyser, classeur_modele, fichier_lire, types_autorises
-from finances.models import Execution, LigneBudgetaire
+from finances.models import Execution, LigneBudgetaire, Versement
 from finances.selectors import execution_du_contrat, execution_par_axe, lignes_en_vigueur, versements_du_contrat
-from finances.services import analyse_importer, avenant_appliquer, budget_annee_enregistrer, execution_justifier
+from finances.services import (
+    ConflitExecution,
+    ConflitVersement,
+    analyse_importer,
+    annees_verrouillees,
+    avenant_appliquer,
+    budget_annee_enregistrer,
+    execution_enregistree,
+    execution_grille_enregistrer,
+    execution_justifier,
+    versement_enregistrer,
+    versement_plat,
+    versement_supprimer,
+)
+from indicateurs.services import verrou_message
 
 CLE_SESSION = "finances_import"
 REFUS = "Vous n'avez pas le droit d'importer ces données dans ce contrat."
@@ -237,6 +253,7 @@ def execution(request, contrat):
             "total": total,
             "versements": versements_du_contrat(contrat, execution),
             "peut_justifier": peut_justifier,
+            "peut_saisir": request.user.has_perm("finances.saisir_execution", contrat),
         },
     )
 
@@ -246,3 +263,175 @@ def export_xlsx(request, contrat, nom):
     """/contrats/<slug>/budget.xlsx, execution.xlsx : pour toute partie au contrat."""
     fabriques = {"budget": classeur_budget, "execution": classeur_execution}
     return reponse_xlsx(fabriques[nom](contrat), f"{contrat.slug}-{nom}.xlsx")
+
+
+REFUS_EXECUTION = (
+    "Seuls les financiers et les agents de la collectivité des parties au contrat saisissent l'exécution."
+)
+
+
+def _annee(contrat, *, annee, **kwargs):
+    """Une année hors de la période du contrat n'existe pas : 404, avant tout contrôle de rôle."""
+    annee_du_contrat(contrat, annee)
+
+
+@contrat_requis(existe=_annee)
+def execution_grille(request, contrat, annee):
+    """La grille d'exécution d'une année (action × financeur : engagé, réalisé, justification), enregistrée d'un bloc
+    avec fusion à trois voies ; en lecture seule une fois l'année validée par l'État, ou pour qui ne saisit pas."""
+    peut_saisir = request.user.has_perm("finances.saisir_execution", contrat)
+    verrou = annees_verrouillees(contrat=contrat, annees=[annee]).get(annee)
+    execution = execution_du_contrat(contrat, [annee])
+    conflits, repris = {}, []
+    lecture_seule = not peut_saisir or verrou is not None
+    if request.method == "POST":
+        if not peut_saisir:
+            raise PermissionDenied(REFUS_EXECUTION)
+        form = ExecutionGrilleForm(request.POST, execution=execution)
+        if verrou is not None:
+            messages.error(request, f"Rien n'a été enregistré : {verrou_message(verrou)}")
+        elif form.is_valid():
+            try:
+                resultat = execution_grille_enregistrer(
+                    user=request.user, contrat=contrat, annee=annee, actions=execution.actions,
+                    financeurs=execution.financeurs, lues=form.lues(), saisies=form.saisies(),
+                )  # fmt: skip
+            except ConflitExecution as conflit:
+                messages.error(request, conflit.messages[0])
+                enregistrees = execution_enregistree(
+                    contrat=contrat, annee=annee, actions=execution.actions, financeurs=execution.financeurs
+                )
+                conflits = form.conflits_affiches(conflit)
+                repris = form.repris_affiches(conflit.repris, conflit.auteurs, enregistrees)
+                execution = execution_du_contrat(contrat, [annee])
+                form = ExecutionGrilleForm(
+                    form.rebasee(conflit, enregistrees), execution=execution, conflits=conflit.conflits
+                )
+                form.is_valid()  # les choix à faire ne s'affichent en erreur qu'après un nouvel envoi
+                form._errors = {}
+            except ValidationError as erreur:
+                form.ajouter_erreurs(erreur)
+                messages.error(request, "Rien n'a été enregistré : corrigez les champs signalés.")
+            else:
+                messages.success(
+                    request, f"Exécution {annee} enregistrée : {resultat.modifiees} cellule(s) modifiée(s)."
+                )
+                if resultat.repris:
+                    messages.info(
+                        request,
+                        "Modifications faites entre-temps, gardées avec les vôtres : "
+                        f"{form.repris_resume(resultat.repris, resultat.auteurs)}.",
+                    )
+                return redirect(reverse("finances:execution_grille", args=[contrat.slug, annee]))
+        else:
+            messages.error(request, "Rien n'a été enregistré : corrigez les champs signalés.")
+    else:
+        form = ExecutionGrilleForm(execution=execution, lecture_seule=lecture_seule)
+    return render(
+        request,
+        "finances/execution_grille.html",
+        {
+            "contrat": contrat,
+            "annee": annee,
+            "execution": execution,
+            "form": form,
+            "total": execution.budget_total(annee),
+            "verrou": verrou,
+            "lecture_seule": lecture_seule,
+            "peut_saisir": not lecture_seule,
+            "conflits": conflits,
+            "repris": repris,
+        },
+    )
+
+
+def _axes(contrat):
+    return Axe.objects.filter(contrat=contrat).order_by("numero")
+
+
+@contrat_requis()
+def versements(request, contrat):
+    """Les versements de l'État : la liste face aux montants dus par exercice et par pilier, et la saisie d'un
+    versement (pour les financiers et la collectivité ; exercice non validé par l'État)."""
+    peut_saisir = request.user.has_perm("finances.saisir_execution", contrat)
+    form = VersementForm(request.POST or None, contrat=contrat, axes=_axes(contrat))
+    if request.method == "POST":
+        if not peut_saisir:
+            raise PermissionDenied(REFUS_EXECUTION)
+        if form.is_valid():
+            try:
+                versement = versement_enregistrer(
+                    user=request.user, contrat=contrat, versement=None, lues={}, saisies=form.saisies()
+                )
+            except ValidationError as erreur:
+                form.ajouter_erreurs(erreur)
+            else:
+                messages.success(request, f"{versement} enregistré (exercice {versement.annee}).")
+                return redirect(reverse("finances:versements", args=[contrat.slug]))
+        messages.error(request, "Le versement n'a pas été enregistré : corrigez les champs signalés.")
+    execution = execution_du_contrat(contrat)
+    liste = versements_du_contrat(contrat, execution)
+    verrouillees = annees_verrouillees(contrat=contrat, annees=contrat.annees)
+    return render(
+        request,
+        "finances/versements.html",
+        {
+            "contrat": contrat,
+            "versements": liste,
+            "form": form,
+            "peut_saisir": peut_saisir,
+            "verrouillees": sorted(verrouillees),
+        },
+    )
+
+
+@contrat_requis("finances.saisir_execution", refus=REFUS_EXECUTION)
+def versement_modifier(request, contrat, pk):
+    versement = get_object_or_404(Versement.objects.filter(contrat=contrat).select_related("axe"), pk=pk)
+    axes = _axes(contrat)
+    conflits = {}
+    if request.method == "POST":
+        form = VersementForm(request.POST, contrat=contrat, axes=axes)
+        if form.is_valid():
+            try:
+                versement = versement_enregistrer(
+                    user=request.user, contrat=contrat, versement=versement, lues=form.lues(), saisies=form.saisies()
+                )
+            except ConflitVersement as conflit:
+                messages.error(request, conflit.messages[0])
+                versement.refresh_from_db()
+                enregistre = versement_plat(versement)
+                conflits = form.conflits_affiches(conflit)
+                form = VersementForm(
+                    form.rebasee(conflit, enregistre), contrat=contrat, axes=axes, conflits=conflit.conflits
+                )
+                form.is_valid()
+                form._errors = {}
+            except ValidationError as erreur:
+                form.ajouter_erreurs(erreur)
+                messages.error(request, "Le versement n'a pas été modifié : corrigez les champs signalés.")
+            else:
+                messages.success(request, f"{versement} modifié.")
+                return redirect(reverse("finances:versements", args=[contrat.slug]))
+        else:
+            messages.error(request, "Le versement n'a pas été modifié : corrigez les champs signalés.")
+    else:
+        form = VersementForm(initial=versement_plat(versement), contrat=contrat, axes=axes)
+    return render(
+        request,
+        "finances/versement.html",
+        {"contrat": contrat, "versement": versement, "form": form, "conflits": conflits, "repris": []},
+    )
+
+
+@require_POST
+@contrat_requis("finances.saisir_execution", refus=REFUS_EXECUTION)
+def versement_supprimer_vue(request, contrat, pk):
+    versement = get_object_or_404(Versement.objects.filter(contrat=contrat), pk=pk)
+    try:
+        versement_supprimer(user=request.user, contrat=contrat, versement=versement)
+    except ValidationError as erreur:
+        messages.error(request, "Le versement n'a pas été supprimé : " + " ".join(erreur.messages))
+    else:
+        messages.success(request, f"{versement} supprimé.")
+    return redirect(reverse("finances:versements", args=[contrat.slug]))

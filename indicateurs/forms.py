@@ -1,6 +1,6 @@
 from django import forms
 
-from commun.forms import EntierField, NombreField
+from commun.forms import EntierField, FormulaireFusion, NombreField
 from indicateurs.enums import Appreciation, SourceCible, TransitionSuivi
 from indicateurs.services import CHAMPS_RECIT
 
@@ -30,15 +30,13 @@ class ValeurField(NombreField):
             raise
 
 
-class GrilleSaisieForm(forms.Form):
+class GrilleSaisieForm(FormulaireFusion):
     """La grille d'une année : valeur (ou appréciation, pour un indicateur qualitatif) et commentaire de chaque
     indicateur, récit de chaque action, d'un bloc. Champs : `v<pk>` valeur, `a<pk>` appréciation, `c<pk>`
     commentaire."""
 
     version = EntierField(widget=forms.HiddenInput)
-
-    conflits = forms.CharField(required=False, widget=forms.HiddenInput)
-    CHOIX = [("mienne", "Garder ma saisie"), ("enregistree", "Prendre la valeur enregistrée")]
+    BOOLEENS = ("non disponible", "disponible")
 
     def __init__(
         self, *args, actions, indicateurs, realisations, recits, lecture_seule=False, conflits=None, **kwargs
@@ -49,10 +47,6 @@ class GrilleSaisieForm(forms.Form):
         self.realisations = realisations
         self.recits_existants = recits
         self.lecture_seule = lecture_seule
-        # Les champs en conflit à trancher : ceux de l'exception qui vient d'être levée (grille renvoyée), ou ceux
-        # que la page renvoyée déclare (champ caché « conflits ») quand l'utilisateur enregistre de nouveau.
-        self.conflits = {c.champ: c for c in conflits or []}
-        noms = list(self.conflits) or [n for n in (self.data.get("conflits") or "").split(",") if n]
         for indicateur in indicateurs:
             realisation = realisations.get(indicateur.pk)
             self.fields[f"n{indicateur.pk}"] = forms.BooleanField(
@@ -99,51 +93,7 @@ class GrilleSaisieForm(forms.Form):
                     show_hidden_initial=True,
                     widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
                 )
-        for nom in noms:
-            if nom in self.fields:
-                self.fields[f"choix-{nom}"] = forms.ChoiceField(
-                    choices=self.CHOIX,
-                    widget=forms.RadioSelect,
-                    label=f"Valeur à garder – {self.fields[nom].label}",
-                    error_messages={"required": "Choisissez la valeur à garder : rien n'est enregistré avant."},
-                )
-        self.initial.setdefault("conflits", ",".join(noms))
-        if self.conflits:
-            self.data = self.data.copy()
-            self.data["conflits"] = ",".join(noms)
-        if lecture_seule:
-            for nom, champ in self.fields.items():
-                if nom != "version":
-                    champ.disabled = True
-
-    def noms_saisis(self) -> list[str]:
-        return [n for n in self.fields if n not in ("version", "conflits") and not n.startswith("choix-")]
-
-    def lues(self) -> dict:
-        """Ce que l'utilisateur a lu en ouvrant la page (valeurs cachées « initial-… »), lu par les mêmes champs."""
-        lues = {}
-        for nom in self.noms_saisis():
-            champ = self.fields[nom]
-            brut = self.data.get(f"initial-{nom}")
-            try:
-                lues[nom] = champ.to_python(brut)
-            except forms.ValidationError:
-                lues[nom] = None
-            if isinstance(lues[nom], str):
-                lues[nom] = lues[nom].strip()
-        return lues
-
-    def saisies(self) -> dict:
-        """Ce que l'utilisateur a saisi (après validation), choix des conflits appliqués : « enregistrée » reprend la
-        valeur lue, que la grille renvoyée a remise à la valeur enregistrée."""
-        saisies = {}
-        lues = self.lues()
-        for nom in self.noms_saisis():
-            valeur = self.cleaned_data.get(nom)
-            saisies[nom] = valeur.strip() if isinstance(valeur, str) else valeur
-            if self.cleaned_data.get(f"choix-{nom}") == "enregistree":
-                saisies[nom] = lues[nom]
-        return saisies
+        self.preparer_fusion(conflits=conflits, lecture_seule=lecture_seule)
 
     def clean(self):
         donnees = super().clean()

@@ -10,8 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from commun.formats import nom_et_organisation
-from commun.fusion import fusionner
-from commun.historique import AUTEUR, enregistrer
+from commun.fusion import ConflitFusion, fusionner, message_de_conflit
+from commun.historique import AUTEUR, auteur_de_la_modification, auteurs_des_champs, derniers_auteurs, enregistrer
 from contrats.versions import contrat_modifie
 from indicateurs.controles_saisie import manques_avant_soumission
 from indicateurs.enums import SourceCible
@@ -22,39 +22,16 @@ CHAMPS_RECIT = ("resultats", "difficultes", "perspectives", "impact_social")
 AUTEURS_DU_SUIVI = ("modifie_par__profil__organisation", "statut_par__profil__organisation")
 
 
-class ConflitEdition(ValidationError):
-    """Quelqu'un (ou le même utilisateur, dans un autre onglet) a changé les mêmes champs entre-temps, autrement :
-    rien n'a été écrit. `conflits` : les champs à trancher (commun.fusion.Conflit) ; `auteurs` : champ → (nom,
-    date) de la dernière écriture."""
+class ConflitEdition(ConflitFusion):
+    """Quelqu'un (ou le même utilisateur, dans un autre onglet) a changé les mêmes champs de l'année entre-temps,
+    autrement : rien n'a été écrit (commun.fusion.ConflitFusion)."""
 
     def __init__(self, suivi: SuiviAnnuel, conflits=(), auteurs=None, user=None, repris=()):
         self.suivi = suivi
-        self.conflits = list(conflits)
-        self.auteurs = auteurs or {}
-        self.repris = list(repris)  # champs que seul l'autre a changés : la grille renvoyée les reprend
         qui = suivi.modifie_par or suivi.statut_par
         quand = suivi.modifie_le or suivi.statut_le
-        auteur = ""
-        if qui:
-            auteur = (
-                " par vous-même, dans un autre onglet ou une autre fenêtre"
-                if qui == user
-                else f" par {nom_et_organisation(qui)}"
-            )
-        moment = f" le {timezone.localtime(quand):%d/%m/%Y à %H:%M}" if quand else ""
-        if self.conflits:
-            texte = (
-                f"Cette année a été modifiée entre-temps{auteur}{moment}, sur {len(self.conflits)} champ"
-                f"{'s' if len(self.conflits) > 1 else ''} que vous avez aussi changé"
-                f"{'s' if len(self.conflits) > 1 else ''} : rien n'a été enregistré. Pour chacun, choisissez la "
-                "valeur à garder, puis enregistrez de nouveau."
-            )
-        else:
-            texte = (
-                f"Cette année a été modifiée entre-temps{auteur}{moment} : vos changements n'ont pas été enregistrés. "
-                "Vérifiez les valeurs actuelles ci-dessous, puis enregistrez de nouveau."
-            )
-        super().__init__(texte)
+        modifie = f"Cette année a été modifiée entre-temps{auteur_de_la_modification(qui, quand, user)}"
+        super().__init__(message_de_conflit(modifie, len(conflits)), conflits, auteurs, repris)
 
 
 @dataclass
@@ -92,7 +69,8 @@ def _prendre_la_main(*, suivi: SuiviAnnuel, version: int, user, statuts=None, **
     return suivi
 
 
-def _verrou_message(suivi: SuiviAnnuel) -> str:
+def verrou_message(suivi: SuiviAnnuel) -> str:
+    """Pourquoi l'année n'est plus modifiable (validée, ou soumise), en français."""
     if suivi.verrouille:
         qui = f" par {nom_et_organisation(suivi.statut_par)}" if suivi.statut_par else ""
         quand = f" le {timezone.localtime(suivi.statut_le):%d/%m/%Y}" if suivi.statut_le else ""
@@ -114,7 +92,7 @@ def saisie_enregistrer(
 
     Renvoie le nombre d'objets modifiés. Rien n'est écrit si l'année est verrouillée ou modifiée entre-temps."""
     if not suivi.modifiable:
-        raise ValidationError(_verrou_message(suivi))
+        raise ValidationError(verrou_message(suivi))
     suivi = _prendre_la_main(suivi=suivi, version=version, user=user)
     contrat_id = suivi.contrat_id
 
@@ -195,24 +173,19 @@ def saisie_plate(indicateur, realisation) -> dict:
 
 def _auteurs(annee: int, champs, indicateurs, actions, user) -> dict:
     """champ → (qui, quand) de la dernière écriture de sa ligne (deux requêtes)."""
-    par_indicateur, par_action = {}, {}
-    for h in Realisation.history.filter(indicateur__in=indicateurs, annee=annee).select_related(AUTEUR):
-        if h.indicateur_id not in par_indicateur or h.history_date > par_indicateur[h.indicateur_id][1]:
-            par_indicateur[h.indicateur_id] = (h.history_user, h.history_date)
-    for h in RecitAction.history.filter(action__in=actions, annee=annee).select_related(AUTEUR):
-        if h.action_id not in par_action or h.history_date > par_action[h.action_id][1]:
-            par_action[h.action_id] = (h.history_user, h.history_date)
-    auteurs = {}
-    for champ in champs:
-        if champ.startswith("r"):
-            auteur = par_action.get(int(champ[1:].split("_")[0]))
-        else:
-            auteur = par_indicateur.get(int(champ[1:]))
-        if auteur:
-            qui, quand = auteur
-            nom = "vous-même (autre onglet ou autre fenêtre)" if qui == user else nom_et_organisation(qui)
-            auteurs[champ] = (nom, timezone.localtime(quand))
-    return auteurs
+    par_ligne = derniers_auteurs(
+        Realisation.history.filter(indicateur__in=indicateurs, annee=annee).select_related(AUTEUR),
+        lambda h: f"v{h.indicateur_id}",
+    ) | derniers_auteurs(
+        RecitAction.history.filter(action__in=actions, annee=annee).select_related(AUTEUR),
+        lambda h: f"r{h.action_id}",
+    )
+    return auteurs_des_champs(champs, par_ligne, _ligne_du_champ, user)
+
+
+def _ligne_du_champ(champ: str) -> str:
+    """« r3_resultats » → « r3 » (récit de l'action 3) ; « c12 », « n12 », « a12 » → « v12 » (indicateur 12)."""
+    return champ.split("_")[0] if champ.startswith("r") else f"v{champ[1:]}"
 
 
 @dataclass
@@ -245,7 +218,7 @@ def grille_enregistrer(
     sans commentaire : ValidationError, rien n'est écrit."""
     suivi, _ = SuiviAnnuel.objects.select_for_update().get_or_create(contrat=contrat, annee=annee)
     if not suivi.modifiable:
-        raise ValidationError(_verrou_message(suivi))
+        raise ValidationError(verrou_message(suivi))
     enregistrees = etat_enregistre(annee=annee, indicateurs=indicateurs, actions=actions)
     repris, auteurs = [], {}
     if version != suivi.version:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -11,7 +11,6 @@ from commun.excel import reponse_xlsx
 from commun.formats import nombre
 from comptes.acces import annee_du_contrat, contrat_requis
 from indicateurs.controles_saisie import ecarts_sans_commentaire, manques_avant_soumission
-from indicateurs.enums import Appreciation
 from indicateurs.exports import classeur_indicateurs
 from indicateurs.forms import CibleForm, GrilleSaisieForm, StatutForm
 from indicateurs.grille import completude_de_la_grille, fils_de_l_annee, lignes_de_la_grille
@@ -73,46 +72,6 @@ def _formulaire_vierge(contrat, annee, *, version: int, lecture_seule: bool) -> 
     )
 
 
-def _brut(nom: str, valeur) -> str:
-    """Une valeur plate telle qu'un champ de la grille l'affiche (nombre à la française, case cochée)."""
-    if nom.startswith("n"):
-        return "True" if valeur else "False"
-    if nom.startswith("v"):
-        return nombre(valeur) if valeur is not None else ""
-    return valeur or ""
-
-
-def _affiche(nom: str, valeur) -> str:
-    if nom.startswith("n"):
-        return "non disponible" if valeur else "disponible"
-    if valeur in (None, ""):
-        return "vide"
-    if nom.startswith("v"):
-        return nombre(valeur)
-    if nom.startswith("a"):
-        return Appreciation(valeur).label
-    return f"« {valeur} »"
-
-
-def _rebaser(form, conflit: ConflitEdition, enregistrees: dict) -> QueryDict:
-    """La grille renvoyée après un conflit : la saisie de l'utilisateur gardée, lue désormais contre ce qui est
-    enregistré (valeurs « initial-… » et version à jour) ; les champs que seul l'autre a changés en reprennent la
-    valeur. Rien n'est perdu, rien n'est écrasé sans avoir été montré."""
-    donnees = form.data.copy()
-    donnees["version"] = conflit.suivi.version
-    for nom in form.noms_saisis():
-        donnees[f"initial-{nom}"] = _brut(nom, enregistrees.get(nom))
-        if nom in conflit.repris:
-            if nom.startswith("n"):
-                if enregistrees.get(nom):
-                    donnees[nom] = "on"
-                else:
-                    donnees.pop(nom, None)
-            else:
-                donnees[nom] = _brut(nom, enregistrees.get(nom))
-    return donnees
-
-
 def _valeurs_precedentes(contrat, annee) -> dict:
     """indicateur → valeur de l'an passé (une requête)."""
     return dict(
@@ -120,10 +79,6 @@ def _valeurs_precedentes(contrat, annee) -> dict:
             indicateur__action__contrat=contrat, annee=annee - 1, valeur__isnull=False
         ).values_list("indicateur_id", "valeur")
     )
-
-
-def _libelles(form) -> dict:
-    return {nom: form.fields[nom].label for nom in form.noms_saisis()}
 
 
 @contrat_requis(existe=_annee)
@@ -157,17 +112,11 @@ def grille(request, contrat, annee):
                 enregistrees = etat_enregistre(annee=annee, indicateurs=indicateurs, actions=actions)
                 _, _, realisations, recits = _donnees_annee(contrat, annee)
                 messages.error(request, conflit.messages[0])
-                libelles = _libelles(form)
-                for c in conflit.conflits:
-                    qui, quand = conflit.auteurs.get(c.champ, ("une autre personne", None))
-                    conflits[c.champ] = {
-                        "libelle": libelles[c.champ], "saisie": _affiche(c.champ, c.saisie),
-                        "enregistree": _affiche(c.champ, c.enregistree), "qui": qui, "quand": quand,
-                    }  # fmt: skip
-                repris = _repris(conflit.repris, conflit.auteurs, libelles, enregistrees)
+                conflits = form.conflits_affiches(conflit)
+                repris = form.repris_affiches(conflit.repris, conflit.auteurs, enregistrees)
                 suivi = conflit.suivi
                 form = GrilleSaisieForm(
-                    _rebaser(form, conflit, enregistrees),
+                    form.rebasee(conflit, enregistrees, version=conflit.suivi.version),
                     conflits=conflit.conflits,
                     **(kwargs | {"realisations": realisations, "recits": recits}),
                 )
@@ -221,15 +170,6 @@ def grille(request, contrat, annee):
     )
 
 
-def _repris(champs, auteurs, libelles, enregistrees) -> list[str]:
-    lignes = []
-    for champ in champs:
-        qui, quand = auteurs.get(champ, ("une autre personne", None))
-        moment = f" le {quand:%d/%m/%Y à %H:%M}" if quand else ""
-        lignes.append(f"{libelles.get(champ, champ)} : {_affiche(champ, enregistrees.get(champ))} ({qui}{moment})")
-    return lignes
-
-
 def _messages_apres_enregistrement(
     request, form, saisies, resultat, soumettre, annee, indicateurs, cibles, precedentes
 ):
@@ -241,10 +181,7 @@ def _messages_apres_enregistrement(
     else:
         messages.success(request, f"Saisie {annee} enregistrée : {resultat.modifies} modification(s).")
     if resultat.repris:
-        libelles = _libelles(form)
-        detail = "; ".join(
-            f"{libelles.get(c, c)} ({resultat.auteurs.get(c, ('une autre personne',))[0]})" for c in resultat.repris
-        )
+        detail = form.repris_resume(resultat.repris, resultat.auteurs)
         messages.info(request, f"Modifications faites entre-temps, gardées avec les vôtres : {detail}.")
     ecarts = ecarts_sans_commentaire(indicateurs, saisies, cibles, precedentes)
     if ecarts:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from commun.forms import EntierField
 from comptes.acces import contrats_visibles
 from rapports.enums import TypeRapport
 from rapports.lots import lot_creer
@@ -20,7 +21,7 @@ RAFRAICHISSEMENT = 5  # secondes
 
 class LotForm(forms.Form):
     type = forms.ChoiceField(label="Document", choices=TypeRapport.choices)
-    annee = forms.IntegerField(
+    annee = EntierField(
         label="Année (rapport annuel)", required=False, min_value=2000, max_value=2100,
         help_text="Ignorée pour le rapport à mi-parcours.",
     )  # fmt: skip

@@ -1,6 +1,6 @@
 /* La grille de saisie : rien de tapé ne se perd, ce qui manque se voit.
    - avertit avant de quitter la page avec des changements non enregistrés ;
-   - compte en direct la complétude et signale les valeurs très éloignées de leur cible ou de l'an passé (les mêmes
+   - compte en direct la complétude (grille des indicateurs) et signale les valeurs très éloignées de leur cible ou de l'an passé (les mêmes
      règles que le serveur, qui les applique de nouveau : indicateurs/controles_saisie.py) ;
    - après un enregistrement, remet le curseur là où il était.
    Amélioration progressive : sans JavaScript, la grille fonctionne de même. */
@@ -48,15 +48,9 @@
     if (cible) { cible.focus({ preventScroll: true }); cible.scrollIntoView({ block: "center" }); }
   } catch (e) { /* stockage indisponible */ }
 
-  // Nombres à la française : « 1 250,5 » ; « 1.250 » est ambigu et n'est pas lu ici (le serveur l'explique).
-  function lire(texte) {
-    var t = (texte || "").replace(/[\s\u00a0\u202f]/g, "");
-    if (t === "" || /^\d{1,3}(\.\d{3})+$/.test(t)) { return null; }
-    if (t.indexOf(",") < 0 && (t.match(/\./g) || []).length === 1) { t = t.replace(".", ","); }
-    if (!/^\d+(,\d+)?$/.test(t)) { return null; }
-    return parseFloat(t.replace(",", "."));
-  }
-  function formater(n) { return n.toLocaleString("fr-FR"); }
+  // Nombres à la française : static/js/nombres.js, servi avant ce fichier.
+  var lire = window.nombresFr.lire;
+  var formater = window.nombresFr.formater;
 
   function verifierLigne(ligne) {
     var sortie = ligne.querySelector("[data-ecart]");
