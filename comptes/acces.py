@@ -60,6 +60,11 @@ def est_visible(user, contrat) -> bool:
     return contrat.pk in ids_contrats_visibles(user)
 
 
+def est_administrateur(user) -> bool:
+    profil = getattr(user, "profil", None)
+    return user.is_superuser or (profil is not None and profil.role == Role.ADMINISTRATEUR)
+
+
 def annee_du_contrat(contrat: Contrat, annee: int) -> int:
     """L'année, si elle est dans la période du contrat ; sinon 404 avec le message du contrat."""
     if not contrat.contient_annee(annee):
@@ -80,8 +85,15 @@ def contrat_requis(permission: str | None = None, *, refus: str = "Vous n'avez p
             contrat = contrat_visible(request, slug)
             if existe:
                 existe(contrat, **kwargs)
+            if (
+                contrat.clos
+                and request.method not in ("GET", "HEAD", "OPTIONS")
+                and not est_administrateur(request.user)
+            ):
+                # Contrat clos : toute écriture est refusée, quelle que soit la vue, sauf à un administrateur.
+                raise PermissionDenied(contrat.message_clos)
             if permission and not request.user.has_perm(permission, contrat):
-                raise PermissionDenied(refus)
+                raise PermissionDenied(contrat.message_clos if contrat.clos else refus)
             return vue(request, contrat, *args, **kwargs)
 
         return enveloppe

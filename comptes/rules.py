@@ -41,22 +41,30 @@ def est_de_l_etat(user):
     return profil is not None and profil.organisation.est_etat
 
 
+@rules.predicate
+def contrat_ouvert(user, objet):
+    """Le contrat n'est pas clos (période finie et rapport final transmis : Contrat.clos)."""
+    return objet is not None and not _contrat(objet).clos
+
+
 est_administrateur = a_role(Role.ADMINISTRATEUR)
+# Toute écriture sur un contrat clos est refusée, sauf à un administrateur.
+modifiable = est_administrateur | contrat_ouvert
 agent_collectivite = a_role(Role.AGENT_COLLECTIVITE) & est_de_la_collectivite
 agent_etat = a_role(Role.AGENT_ETAT) & est_de_l_etat
 
-rules.add_perm("finances.modifier_budget", a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie)
+rules.add_perm("finances.modifier_budget", a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie & modifiable)
 # Rapports : toute partie les lit ; seuls le secrétariat du conseil et l'administrateur figent une version
 # « pour transmission » et enregistrent le vote d'une délibération.
 rules.add_perm("rapports.voir", est_partie)
-rules.add_perm("rapports.transmettre", a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT) & est_partie)
+rules.add_perm("rapports.transmettre", a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT) & est_partie & modifiable)
 # Génération de rapports par lots, pour les contrats que l'on voit : administrateurs, secrétariat, agents.
 rules.add_perm(
     "rapports.generer_lots",
     a_role(Role.ADMINISTRATEUR, Role.SECRETARIAT, Role.AGENT_ETAT, Role.AGENT_COLLECTIVITE),
 )
-importer_execution = a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie
-saisir_valeurs = (est_administrateur | agent_collectivite) & est_partie
+importer_execution = a_role(Role.ADMINISTRATEUR, Role.FINANCIER) & est_partie & modifiable
+saisir_valeurs = (est_administrateur | agent_collectivite) & est_partie & modifiable
 rules.add_perm("finances.importer_execution", importer_execution)
 # Exécution (engagé, réalisé, justification) et versements saisis dans le navigateur : les financiers des parties et
 # les agents de la collectivité ; les autres parties lisent.
@@ -65,13 +73,17 @@ rules.add_perm("finances.saisir_execution", importer_execution | saisir_valeurs)
 rules.add_perm("indicateurs.saisir", saisir_valeurs)
 # L'import Excel (modèle, envoi, confirmation) : qui peut importer au moins un type de données.
 rules.add_perm("finances.importer", importer_execution | saisir_valeurs)
-rules.add_perm("indicateurs.soumettre", (est_administrateur | agent_collectivite) & est_partie)
-rules.add_perm("indicateurs.valider", (est_administrateur | agent_etat) & est_partie)
-rules.add_perm("indicateurs.definir_cible", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
+rules.add_perm("indicateurs.soumettre", (est_administrateur | agent_collectivite) & est_partie & modifiable)
+rules.add_perm("indicateurs.valider", (est_administrateur | agent_etat) & est_partie & modifiable)
+rules.add_perm(
+    "indicateurs.definir_cible", (est_administrateur | agent_etat | agent_collectivite) & est_partie & modifiable
+)
 # Le fil d'échange sur les valeurs et les récits d'une année : écrit par les agents des deux parties.
-rules.add_perm("indicateurs.commenter", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
+rules.add_perm(
+    "indicateurs.commenter", (est_administrateur | agent_etat | agent_collectivite) & est_partie & modifiable
+)
 # Cohérence : un agent de l'une ou l'autre partie (État, collectivité) marque un constat « examiné ».
-rules.add_perm("coherence.examiner", (est_administrateur | agent_etat | agent_collectivite) & est_partie)
+rules.add_perm("coherence.examiner", (est_administrateur | agent_etat | agent_collectivite) & est_partie & modifiable)
 
 # Import Excel : la permission requise par type d'import. Les clés sont les valeurs de finances.enums.TypeImport,
 # écrites en toutes lettres : comptes est placé sous finances et ne l'importe pas.

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commun.formats import periode
@@ -67,6 +68,9 @@ class Contrat(models.Model):
     # Incrémentée à chaque modification d'une donnée du contrat (contrats/versions.py) : les caches des pages, des
     # graphiques et des documents s'indexent dessus (commun/cache.py).
     version_donnees = models.PositiveIntegerField("version des données", default=0, editable=False)
+    # La date de transmission au préfet du rapport de la dernière année : écrite par le service de transmission des
+    # rapports. Une fois la période finie, le contrat est clos : en lecture seule, sauf pour les administrateurs.
+    rapport_final_transmis_le = models.DateField("rapport final transmis le", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ContratQuerySet.as_manager()
@@ -108,6 +112,19 @@ class Contrat(models.Model):
     @property
     def periode(self) -> str:
         return periode(self.annee_debut, self.annee_fin)
+
+    @property
+    def clos(self) -> bool:
+        """Période finie et rapport final transmis : le contrat ne se modifie plus (sauf par un administrateur)."""
+        return self.rapport_final_transmis_le is not None and timezone.localdate().year > self.annee_fin
+
+    @property
+    def message_clos(self) -> str:
+        return (
+            f"Ce contrat est clos : sa période ({self.periode}) est finie et son rapport final a été transmis au "
+            f"préfet le {self.rapport_final_transmis_le:%d/%m/%Y}. Il se consulte en lecture seule ; seul un "
+            "administrateur peut encore le modifier."
+        )
 
     def contient_annee(self, annee: int) -> bool:
         return self.annee_debut <= annee <= self.annee_fin
@@ -504,3 +521,12 @@ class Echeance(models.Model):
 
     def __str__(self):
         return f"{self.libelle} – {self.date:%d/%m/%Y}"
+
+    @property
+    def est_un_rapport(self) -> bool:
+        return self.type in (TypeEcheance.RAPPORT_ANNUEL, TypeEcheance.RAPPORT_MI_PARCOURS)
+
+    def jours_de_retard(self, faite_le=None) -> int:
+        """Jours de retard d'une échéance rendue (réalisée le `faite_le`, par défaut `realisee_le`) ; 0 à temps."""
+        faite_le = faite_le or self.realisee_le
+        return max((faite_le - self.date).days, 0) if faite_le else 0

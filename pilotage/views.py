@@ -23,6 +23,7 @@ from pilotage.filters import ContratFilter
 from pilotage.historique import historique_contrat
 from pilotage.selectors import clauses_du_contrat, contrats_avec_totaux
 from pilotage.tables import ContratTable, HistoriqueTable
+from rapports.selectors import rapports_a_preparer
 
 
 class ContratListView(SingleTableMixin, FilterView):
@@ -120,6 +121,10 @@ def accueil(request):
         echeance.faite = faite
         echeance.en_retard = not faite and echeance.date < aujourd_hui
         echeance.suivi = suivi
+        # Rendue après la date due : dite en retard, jamais parmi les échéances tenues.
+        faite_le = echeance.realisee_le or (timezone.localdate(suivi.statut_le) if faite and suivi.statut_le else None)
+        echeance.retard = echeance.jours_de_retard(faite_le) if faite else 0
+        echeance.faite_le = faite_le
         echeances.append(echeance)
 
     a_faire = []
@@ -140,7 +145,9 @@ def accueil(request):
             "a_faire": a_faire,
             "en_retard": [e for e in echeances if e.en_retard],
             "a_venir": [e for e in echeances if not e.faite and not e.en_retard],
-            "faites": [e for e in echeances if e.faite],
+            "faites": [e for e in echeances if e.faite and not e.retard],
+            "rendues_en_retard": [e for e in echeances if e.faite and e.retard],
+            "rapports": rapports_a_preparer(request.user, echeances),
         },
     )
 

@@ -10,3 +10,10 @@ class TypeRapport(models.TextChoices):
 
 TYPES_MI_PARCOURS = (TypeRapport.MI_PARCOURS, TypeRapport.DELIBERATION_MI_PARCOURS)
 TYPES_DELIBERATION = (TypeRapport.DELIBERATION_MI_PARCOURS, TypeRapport.DELIBERATION_ANNUEL)
+
+
+class MoyenTransmission(models.TextChoices):
+    ACTES = "actes", "Dépôt sur @ctes (contrôle de légalité)"
+    COURRIER = "courrier", "Courrier"
+    COURRIEL = "courriel", "Courriel"
+    REMISE = "remise", "Remise en main propre"

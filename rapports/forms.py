@@ -5,6 +5,7 @@ from django.utils import timezone
 from commun.forms import DateField, EntierField
 from contrats.enums import Organe
 from contrats.models import Deliberation
+from rapports.enums import MoyenTransmission
 
 # Plus grande assemblée délibérante plausible ; au-delà, une faute de frappe (et le champ de la base est petit).
 MEMBRES_MAX = 999
@@ -152,3 +153,80 @@ class VoteForm(forms.Form):
             for message in self.errors.get(nom, []):
                 resume.append((self[nom].id_for_label, champ.label, message))
         return resume
+
+
+class FigerForm(forms.Form):
+    """Figer une version pour transmission : une confirmation explicite, et le motif si le document n'est pas prêt
+    (la liste de ce qui manque et ce motif sont conservés avec la version et imprimés en première page)."""
+
+    confirmer = forms.BooleanField(
+        label="Je confirme : figer cette version en PDF/A, conservée telle quelle pour la transmission au préfet.",
+        error_messages={"required": "Cochez la confirmation pour figer cette version."},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    reserve = forms.CharField(
+        label="Motif (obligatoire si des éléments manquent)",
+        required=False,
+        max_length=2000,
+        help_text="Pourquoi la version est figée malgré ce qui manque ; imprimé en première page de la version.",
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+    def __init__(self, *args, preparation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preparation = preparation
+
+    def clean_reserve(self):
+        reserve = " ".join(self.cleaned_data["reserve"].split())
+        if self.preparation is not None and not self.preparation.pret and not reserve:
+            manques = len(self.preparation.manques)
+            raise ValidationError(
+                f"Le document n'est pas prêt ({manques} point{'s' if manques > 1 else ''} à régler) : indiquez "
+                "pourquoi vous le figez quand même, ou réglez d'abord ce qui manque."
+            )
+        return reserve
+
+
+class TransmissionForm(forms.Form):
+    """La transmission au préfet telle qu'elle a eu lieu : sa date réelle, son destinataire, son moyen."""
+
+    date = forms.DateField(
+        label="Transmise le",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "invalid": "Saisissez une date au format jj/mm/aaaa, par exemple 15/03/2026.",
+            "required": "Indiquez la date de la transmission.",
+        },  # fmt: skip
+        help_text="Format jj/mm/aaaa ; au plus tard aujourd'hui.",
+        widget=forms.DateInput(
+            attrs={"class": "form-control", "placeholder": "jj/mm/aaaa", "inputmode": "numeric"}, format="%d/%m/%Y"
+        ),
+    )
+    destinataire = forms.CharField(
+        label="Destinataire",
+        max_length=255,
+        error_messages={"required": "Indiquez le destinataire, par exemple « Préfet de la Côte-d'Or »."},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    moyen = forms.ChoiceField(
+        label="Moyen",
+        choices=[("", "— choisir —"), *MoyenTransmission.choices],
+        error_messages={"required": "Indiquez le moyen de transmission."},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    confirmer = forms.BooleanField(
+        label="Je confirme que cette version a été transmise au préfet : l'échéance du rapport sera réalisée.",
+        error_messages={"required": "Cochez la confirmation pour enregistrer la transmission."},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        erreur = self.version.erreur_date_transmission(date) if self.version else ""
+        if erreur:
+            raise ValidationError(erreur)
+        return date

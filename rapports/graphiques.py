@@ -37,6 +37,7 @@ _ID_INTERACTION = re.compile(r' id="activate-serie-[0-9]+"')
 # en ligne reste compatible avec une politique de sécurité stricte. Le texte d'un élément XML sérialisé ne
 # contient jamais « < » (échappé), d'où [^<]*.
 _SCRIPT = re.compile(r"<script[^>]*>[^<]*</script>")
+_TITRE_GRADUATION = re.compile(r"(</text>)<title>[^<]*</title>")
 
 
 def _config(**options) -> dict:
@@ -58,7 +59,10 @@ def _svg(graphique) -> str:
     # pygal sérialise par ElementTree : libellés et valeurs y sont échappés, le SVG s'insère tel quel.
     # Les identifiants « activate-serie-N » ne servent qu'au script d'interaction, absent ici ; répétés d'un
     # graphique à l'autre, ils feraient des ancres en double dans la page et le PDF.
-    return mark_safe(_SCRIPT.sub("", _ID_INTERACTION.sub("", graphique.render(is_unicode=True))))
+    # Les bulles (<title>) des graduations reprennent la position formatée comme une valeur (« 0 % » pour le libellé
+    # d'un indicateur) : sans objet dans un dessin fixe, et trompeuses pour une année non saisie. Retirées.
+    svg = _ID_INTERACTION.sub("", graphique.render(is_unicode=True))
+    return mark_safe(_TITRE_GRADUATION.sub(r"\1", _SCRIPT.sub("", svg)))
 
 
 def _court(texte: str, longueur: int = 48) -> str:
@@ -70,7 +74,10 @@ def graphique_execution(budgets, titre: str = "Exécution budgétaire") -> str:
     dont l'exécution n'est pas saisie n'a pas de barre engagé ni réalisé (jamais une barre à 0)."""
     if not any(b.prevu.total or b.engage.total or b.realise.total for b in budgets):
         return ""
-    graphique = pygal.Bar(**_config(height=320, title=titre, value_formatter=lambda v: euros(Decimal(str(v)))))
+    # L'axe commence à « 0 » (sans unité) : aucun « 0 € » ne peut passer pour le montant d'une année non saisie.
+    graphique = pygal.Bar(
+        **_config(height=320, title=titre, value_formatter=lambda v: euros(Decimal(str(v))) if v else "0")
+    )
     graphique.x_labels = [str(b.annee) for b in budgets]
     graphique.add("Prévu (en vigueur)", [float(b.prevu.total) for b in budgets])
     graphique.add("dont État", [float(b.prevu.etat) for b in budgets])
@@ -89,7 +96,7 @@ def graphique_indicateurs(
         **_config(
             height=140 + hauteur_barre * max(len(indicateurs), 1) * max(len(annees), 1),
             title=titre,
-            value_formatter=lambda v: f"{nombre(Decimal(str(round(v))))} %",
+            value_formatter=lambda v: f"{nombre(Decimal(str(round(v))))} %" if v else "0",
         )
     )
     graphique.x_labels = [f"{i.repere} {_court(i.indicateur.libelle)}" for i in indicateurs]

@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from commun.formats import periode
 from rapports.cles import CleRapport
-from rapports.enums import TYPES_DELIBERATION, TypeRapport
+from rapports.enums import TYPES_DELIBERATION, MoyenTransmission, TypeRapport
 
 
 class VersionRapportQuerySet(models.QuerySet):
@@ -33,11 +34,17 @@ class VersionRapport(models.Model):
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Figée alors que le document n'était pas prêt : ce qui manquait, et pourquoi on l'a figée quand même.
+    manques = models.TextField("manquait au moment de figer", blank=True)
+    reserve = models.TextField("motif de la version figée malgré les manques", blank=True)
     transmise = models.BooleanField("transmise au préfet", default=False)
-    transmise_le = models.DateTimeField("transmise le", null=True, blank=True)
+    # La date réelle de l'envoi, saisie (jamais postérieure au jour de l'enregistrement).
+    transmise_le = models.DateField("transmise le", null=True, blank=True)
     transmise_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    destinataire = models.CharField("destinataire", max_length=255, blank=True)
+    moyen = models.CharField("moyen de transmission", max_length=20, choices=MoyenTransmission.choices, blank=True)
 
     objects = VersionRapportQuerySet.as_manager()
 
@@ -77,8 +84,35 @@ class VersionRapport(models.Model):
         return periode(self.annee, self.annee + 1 if self.cle.est_mi_parcours else self.annee)
 
     @property
+    def figee_le(self):
+        return timezone.localtime(self.cree_le).date()
+
+    @property
+    def manques_liste(self) -> list[str]:
+        return [ligne for ligne in self.manques.splitlines() if ligne.strip()]
+
+    @property
     def nom_fichier(self) -> str:
         return self.cle.nom_fichier(self.contrat, self.periode, suffixe=f"-version-{self.pk}")
+
+    def erreur_date_transmission(self, date) -> str:
+        """La règle de la date de transmission : ni postérieure à aujourd'hui, ni antérieure à la version figée."""
+        aujourd_hui = timezone.localdate()
+        if date > aujourd_hui:
+            return (
+                f"La transmission ne peut pas être datée du {date:%d/%m/%Y}, postérieur à aujourd'hui "
+                f"({aujourd_hui:%d/%m/%Y}) : elle s'enregistre une fois faite."
+            )
+        if self.cree_le and date < self.figee_le:
+            return (
+                f"La transmission ne peut pas précéder la version transmise, figée le {self.figee_le:%d/%m/%Y} "
+                f"(date saisie : {date:%d/%m/%Y})."
+            )
+        return ""
+
+    def clean(self):
+        if self.transmise_le and (erreur := self.erreur_date_transmission(self.transmise_le)):
+            raise ValidationError({"transmise_le": erreur})
 
 
 class DeliberationRapport(models.Model):

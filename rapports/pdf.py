@@ -87,7 +87,8 @@ def gabarit_pdf(cle: CleRapport) -> str:
     return "rapports/pdf/deliberation.html" if cle.est_deliberation else "rapports/pdf/rapport.html"
 
 
-def document_pdf(contrat, cle: CleRapport, *, archivage: bool = False) -> bytes:
-    """Le PDF d'un rapport ou d'un projet de délibération, tel qu'il est aujourd'hui."""
-    contexte = document_contexte(contrat, cle) | {"archivage": archivage}
+def document_pdf(contrat, cle: CleRapport, *, archivage: bool = False, figee: dict | None = None) -> bytes:
+    """Le PDF d'un rapport ou d'un projet de délibération, tel qu'il est aujourd'hui. `figee` (version figée pour
+    transmission) : {"manques": [...], "reserve": "..."}, imprimés en première page si le document n'était pas prêt."""
+    contexte = document_contexte(contrat, cle) | {"archivage": archivage, "figee": figee or {}}
     return html_vers_pdf(render_to_string(gabarit_pdf(cle), contexte), archivage=archivage)

@@ -177,15 +177,20 @@ def expose(rapport) -> list[Bloc]:
 
 def _cibles_de_l_annee(cibles) -> str:
     if not cibles.saisi:
-        return f" En {cibles.annee} : aucune valeur n'est saisie."
+        return f" En {cibles.annee} : valeurs non saisies (aucune cible ne peut être dite atteinte ou manquée)."
     partielles = cibles.partiellement_atteints
     dont = f" (dont {partielles} partiellement atteinte{_s(partielles)})" if partielles else ""
     indisponibles = cibles.non_disponibles
     nd = f", {indisponibles} valeur{_s(indisponibles)} non disponible{_s(indisponibles)}" if indisponibles else ""
+    non_mesurables = (
+        f", {cibles.non_mesurables} non mesurable{_s(cibles.non_mesurables)} (cible « nd » ou non chiffrée, valeur "
+        "ou appréciation non renseignée)"
+        if cibles.non_mesurables
+        else ""
+    )
     return (
         f" En {cibles.annee} : {cibles.atteints} cible{_s(cibles.atteints)} atteinte{_s(cibles.atteints)} sur "
-        f"{cibles.mesurables} mesurable{_s(cibles.mesurables)}{dont}{nd}, {cibles.non_mesurables} non "
-        f"mesurable{_s(cibles.non_mesurables)} (cible « nd » ou non chiffrée, valeur ou appréciation non renseignée)."
+        f"{cibles.mesurables} mesurable{_s(cibles.mesurables)}{dont}{nd}{non_mesurables}."
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, Jalon
@@ -16,14 +17,24 @@ from commun.formats import periode
 from contrats.enums import RoleSignataire, TypeEcheance
 from contrats.models import Deliberation, Echeance
 from finances.selectors import Budget, CelluleExecution, ExecutionContrat, execution_du_contrat
-from indicateurs.enums import Portee
+from indicateurs.enums import Portee, StatutSuivi
 from indicateurs.models import Realisation, RecitAction, SuiviAnnuel
 from indicateurs.selectors import BilanCibles, Mesure, bilan_cibles
 from indicateurs.tableaux import tableau_indicateurs
-from rapports.cles import CleRapport
-from rapports.models import DeliberationRapport
+from rapports.cles import ANNEES_MI_PARCOURS, CleRapport
+from rapports.enums import TypeRapport
+from rapports.models import DeliberationRapport, VersionRapport
 
 RANGS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _annees_saisies(budgets: list[Budget]) -> list[int]:
+    return [b.annee for b in budgets if b.saisi]
+
+
+def _annees_non_saisies(budgets: list[Budget]) -> list[int]:
+    """Les années dont une exécution est attendue (un montant en vigueur) et dont rien n'est saisi."""
+    return [b.annee for b in budgets if b.attendues and not b.saisi]
 
 
 @dataclass
@@ -55,6 +66,19 @@ class ActionRapport:
     indicateurs: list[IndicateurRapport]
     recits: list[tuple[int, object]]  # (année, RecitAction ou None)
     jalons: list[object]
+
+    @property
+    def execution_periode_complete(self) -> bool:
+        """Chaque année de la période a son exécution saisie : le total et le taux de la période ont un sens."""
+        return not _annees_non_saisies(self.budgets)
+
+    @property
+    def annees_execution_saisie(self) -> list[int]:
+        return _annees_saisies(self.budgets)
+
+    @property
+    def annees_execution_non_saisie(self) -> list[int]:
+        return _annees_non_saisies(self.budgets)
 
     @property
     def a_un_recit(self) -> bool:
@@ -107,6 +131,14 @@ class Synthese:
     sous_consommations: list[CelluleExecution]  # cellules saisies sous le seuil, par année (Art. 2.2)
     annees_non_saisies: list[int]  # années sans aucune exécution saisie
     seuil: int
+
+    @property
+    def execution_periode_complete(self) -> bool:
+        return not _annees_non_saisies(self.budgets)
+
+    @property
+    def annees_execution_saisie(self) -> list[int]:
+        return _annees_saisies(self.budgets)
 
     @property
     def nb_locaux(self) -> int:
@@ -310,3 +342,203 @@ def graphiques_contrat_donnees(contrat) -> tuple[list[Budget], list[IndicateurRa
     budgets = [execution.budget_total(annee) for annee in contrat.annees]
     indicateurs = [i for liste in _indicateurs_par_action(contrat, contrat.annees).values() for i in liste]
     return budgets, indicateurs
+
+
+# --- Prêt à figer ? ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PointPreparation:
+    """Une condition pour figer un document : remplie ou non, ce qui manque, et les pages qui y remédient."""
+
+    libelle: str
+    pret: bool
+    detail: str = ""
+    liens: list[tuple[str, str]] = field(default_factory=list)  # (texte, adresse)
+
+    def __str__(self) -> str:
+        return f"{self.libelle} : {self.detail}" if self.detail else self.libelle
+
+
+@dataclass
+class Preparation:
+    points: list[PointPreparation]
+
+    @property
+    def manques(self) -> list[PointPreparation]:
+        return [p for p in self.points if not p.pret]
+
+    @property
+    def pret(self) -> bool:
+        return not self.manques
+
+    def manques_en_texte(self) -> str:
+        """Ce qui manque, une ligne par point : conservé avec une version figée malgré tout."""
+        return "\n".join(str(p) for p in self.manques)
+
+
+_ETAT_DU_SUIVI = {
+    StatutSuivi.BROUILLON: "en cours de saisie (brouillon)",
+    StatutSuivi.SOUMIS: "soumise, en attente de la validation de l'État",
+    StatutSuivi.A_CORRIGER: "renvoyée pour correction",
+}
+
+
+def _s(n: int) -> str:
+    return "s" if n >= 2 else ""
+
+
+def preparation_du_rapport(rapport: Rapport) -> Preparation:
+    """Ce qui doit être fait avant de figer le document pour transmission : chaque année validée par l'État, son
+    exécution saisie, les cibles « nd » de la période fixées (avenant) ou justifiées (valeur déclarée non disponible
+    ou commentaire de l'année), et le vote de la délibération enregistré. Lu dans le rapport déjà chargé : aucune
+    requête de plus."""
+    slug = rapport.contrat.slug
+    points = []
+    for annee, suivi in rapport.suivis:
+        valide = suivi is not None and suivi.statut == StatutSuivi.VALIDE
+        detail = "" if valide else (_ETAT_DU_SUIVI.get(suivi.statut, "") if suivi else "aucune valeur saisie")
+        points.append(
+            PointPreparation(
+                f"Suivi {annee} validé par l'État",
+                valide,
+                f"année {detail}" if detail else "",
+                [] if valide else [(f"Ouvrir le suivi {annee}", reverse("indicateurs:grille", args=[slug, annee]))],
+            )
+        )
+    execution_url = reverse("finances:execution", args=[slug])
+    for budget in rapport.synthese.budgets:
+        if not budget.attendues:
+            continue  # rien de prévu cette année : aucune exécution attendue
+        if not budget.saisi:
+            detail = "non saisie"
+        elif not budget.complet:
+            manquantes = budget.attendues - budget.saisies
+            detail = f"partielle : {manquantes} ligne{_s(manquantes)} (action × financeur) non saisie{_s(manquantes)}"
+        else:
+            detail = ""
+        points.append(
+            PointPreparation(
+                f"Exécution {budget.annee} saisie",
+                not detail,
+                detail,
+                [(f"Saisir l'exécution {budget.annee}", execution_url)] if detail else [],
+            )
+        )
+    for rang, annee in enumerate(rapport.annees):
+        a_fixer = [
+            i
+            for i in rapport.indicateurs
+            if i.mesures[rang].cible is not None
+            and i.mesures[rang].cible.nd
+            and not (i.mesures[rang].non_disponible or i.mesures[rang].commentaire.strip())
+        ]
+        if not any(i.mesures[rang].cible is not None and i.mesures[rang].cible.nd for i in rapport.indicateurs):
+            continue  # aucune cible « nd » cette année
+        points.append(
+            PointPreparation(
+                f"Cibles « nd » {annee} fixées par avenant ou justifiées",
+                not a_fixer,
+                f"{len(a_fixer)} cible{_s(len(a_fixer))} « nd » sans valeur fixée ni justification "
+                f"(valeur déclarée non disponible ou commentaire de l'année) : " + ", ".join(i.repere for i in a_fixer)
+                if a_fixer
+                else "",
+                [
+                    (f"Indicateur {i.repere}", reverse("indicateurs:detail", args=[slug, i.indicateur.pk]))
+                    for i in a_fixer
+                ],
+            )
+        )
+    vote = rapport.vote
+    points.append(
+        PointPreparation(
+            "Vote du projet de délibération enregistré",
+            vote is not None,
+            "" if vote else "le scrutin et les présences ne sont pas reportés",
+            [] if vote else [("Enregistrer le vote", reverse("rapports:vote", args=[slug, rapport.cle.deliberation]))],
+        )
+    )
+    return Preparation(points)
+
+
+def destinataire_par_defaut(contrat) -> str:
+    """Le représentant de l'État signataire (« Préfet de la Côte d'Or »), à défaut « Préfet » : une requête."""
+    etat = contrat.signataires.filter(role=RoleSignataire.ETAT).select_related("organisation").first()
+    return (etat.qualite or etat.organisation.nom) if etat else "Préfet"
+
+
+# --- Les rapports à préparer (page d'accueil du secrétariat) -------------------------------------------------------
+
+# Un rapport s'annonce sur l'accueil du secrétariat ce nombre de jours avant son échéance.
+PREAVIS_RAPPORT = 120
+
+
+@dataclass
+class RapportAPreparer:
+    contrat: object
+    cle: CleRapport
+    echeance: object
+    periode: str
+    en_retard: bool
+    figee: object  # la dernière version figée, ou None
+    url: str
+
+    @property
+    def etat(self) -> str:
+        if self.figee is None:
+            return "non figé"
+        return f"figé le {timezone.localtime(self.figee.cree_le):%d/%m/%Y}, non transmis"
+
+
+def cle_de_l_echeance(echeance) -> CleRapport | None:
+    """Le rapport qu'une échéance attend (mi-parcours : l'échéance porte la dernière année de la période)."""
+    contrat = echeance.contrat
+    if echeance.type == TypeEcheance.RAPPORT_MI_PARCOURS:
+        annees = contrat.annees[:ANNEES_MI_PARCOURS]
+        if len(contrat.annees) >= ANNEES_MI_PARCOURS and echeance.annee in (None, annees[-1]):
+            return CleRapport(TypeRapport.MI_PARCOURS)
+    elif echeance.type == TypeEcheance.RAPPORT_ANNUEL and echeance.annee and contrat.contient_annee(echeance.annee):
+        return CleRapport(TypeRapport.ANNUEL, echeance.annee)
+    return None
+
+
+def rapports_a_preparer(user, echeances) -> list[RapportAPreparer]:
+    """Les rapports dus (échéance passée ou dans les PREAVIS_RAPPORT jours) et non transmis des contrats où
+    l'utilisateur fige et transmet : une requête (les versions figées), aucune si rien n'est dû."""
+    aujourd_hui = timezone.localdate()
+    dues = [
+        (echeance, cle)
+        for echeance in echeances
+        if echeance.est_un_rapport
+        and echeance.realisee_le is None
+        and (echeance.date - aujourd_hui).days <= PREAVIS_RAPPORT
+        and user.has_perm("rapports.transmettre", echeance.contrat)
+        and (cle := cle_de_l_echeance(echeance))
+    ]
+    if not dues:
+        return []
+    versions = {}
+    for version in (
+        VersionRapport.objects.filter(contrat__in={e.contrat_id for e, _ in dues})
+        .only("contrat_id", "type", "annee", "cree_le", "transmise")
+        .order_by("cree_le")
+    ):
+        versions[(version.contrat_id, version.type, version.annee)] = version
+    resultat = []
+    for echeance, cle in dues:
+        annees = cle.annees(echeance.contrat)
+        version = versions.get((echeance.contrat_id, cle.type, annees[0]))
+        if version is not None and version.transmise:
+            continue
+        resultat.append(
+            RapportAPreparer(
+                contrat=echeance.contrat,
+                cle=cle,
+                echeance=echeance,
+                periode=periode(annees[0], annees[-1]),
+                en_retard=echeance.date < aujourd_hui,
+                figee=version,
+                url=reverse("rapports:apercu", args=[echeance.contrat.slug, cle]) + "#preparation",
+            )
+        )
+    return resultat

@@ -13,6 +13,9 @@ class VersionRapportTable(TableBase):
     auteur = tables.Column(verbose_name="Par", default="—")
     sha256 = tables.Column(verbose_name="Empreinte SHA-256", orderable=False)
     taille = tables.Column(verbose_name="Taille", attrs={"td": {"class": "text-end text-nowrap"}})
+    manques = tables.TemplateColumn(
+        template_name="rapports/_version_reserve.html", verbose_name="État à la date figée", orderable=False
+    )
     transmise = tables.TemplateColumn(
         template_name="rapports/_version_transmission.html", verbose_name="Transmission", orderable=True
     )
@@ -22,9 +25,9 @@ class VersionRapportTable(TableBase):
 
     class Meta(TableBase.Meta):
         model = VersionRapport
-        fields = ("document", "cree_le", "auteur", "sha256", "taille", "transmise", "telecharger")
+        fields = ("document", "cree_le", "auteur", "manques", "sha256", "taille", "transmise", "telecharger")
         order_by = ("-cree_le",)
-        empty_text = "Aucune version figée : « Figer pour transmission » en crée une, en PDF/A."
+        empty_text = "Aucune version figée : « Vérifier et figer » en crée une, en PDF/A."
 
     def render_document(self, record):
         return f"{record.cle.libelle} {record.periode}"

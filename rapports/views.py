@@ -11,9 +11,10 @@ from commun.formats import periode
 from comptes.acces import contrat_requis
 from rapports.cache_pdf import document_pdf_en_cache
 from rapports.cles import CleRapport, RapportIndisponible, cles_du_contrat
-from rapports.forms import VoteForm
+from rapports.forms import FigerForm, TransmissionForm, VoteForm
 from rapports.models import DeliberationRapport, VersionRapport
 from rapports.pdf import document_contexte
+from rapports.selectors import destinataire_par_defaut, preparation_du_rapport, rapport_donnees
 from rapports.services import deliberation_enregistrer, version_figer, version_transmettre
 from rapports.tables import VersionRapportTable
 
@@ -69,15 +70,25 @@ def liste(request, contrat):
     )
 
 
-@lecture
-def apercu(request, contrat, cle: CleRapport):
-    """L'aperçu HTML d'un rapport ou d'un projet de délibération : le même contenu que le PDF."""
-    contexte = document_contexte(contrat, cle) | {
+def _apercu(request, contrat, cle: CleRapport, form_figer: FigerForm | None = None):
+    contexte = document_contexte(contrat, cle)
+    preparation = preparation_du_rapport(contexte["rapport"])
+    peut_transmettre = request.user.has_perm("rapports.transmettre", contrat)
+    contexte |= {
         "pdf": False,
-        "peut_transmettre": request.user.has_perm("rapports.transmettre", contrat),
+        "peut_transmettre": peut_transmettre,
+        "preparation": preparation,
+        "form_figer": (form_figer or FigerForm(preparation=preparation)) if peut_transmettre else None,
     }
     gabarit = "rapports/apercu_deliberation.html" if cle.est_deliberation else "rapports/apercu.html"
     return render(request, gabarit, contexte)
+
+
+@lecture
+def apercu(request, contrat, cle: CleRapport):
+    """L'aperçu HTML d'un rapport ou d'un projet de délibération (le même contenu que le PDF), avec ce qui manque
+    avant de le figer pour transmission."""
+    return _apercu(request, contrat, cle)
 
 
 @lecture
@@ -91,14 +102,28 @@ def pdf(request, contrat, cle: CleRapport):
 @require_POST
 @transmission
 def figer(request, contrat, cle: CleRapport):
-    version = version_figer(user=request.user, contrat=contrat, cle=cle)
-    messages.success(
-        request,
-        f"{version.cle.libelle} {version.periode} figé le {timezone.localtime(version.cree_le):%d/%m/%Y à %H:%M} "
-        f"(PDF/A, SHA-256 {version.sha256}) : cette version se télécharge à l'identique, même si les données "
-        "changent.",
-    )
-    return redirect(reverse("rapports:liste", args=[contrat.slug]) + "#versions")
+    """Figer une version : confirmation cochée, et motif si le document n'est pas prêt (vérifié aussi par le
+    service). Un formulaire incomplet réaffiche l'aperçu avec ses erreurs, sans rien perdre de ce qui a été saisi."""
+    preparation = preparation_du_rapport(rapport_donnees(contrat, cle))
+    form = FigerForm(request.POST, preparation=preparation)
+    if form.is_valid():
+        try:
+            version = version_figer(user=request.user, contrat=contrat, cle=cle, reserve=form.cleaned_data["reserve"])
+        except ValidationError as erreur:
+            form.add_error("reserve", erreur)
+        else:
+            reserve = " (figée malgré ce qui manquait : motif conservé avec la version)" if version.manques else ""
+            figee_le = f"{timezone.localtime(version.cree_le):%d/%m/%Y à %H:%M}"
+            messages.success(
+                request,
+                f"{version.cle.libelle} {version.periode} figé le {figee_le} "
+                f"(PDF/A, SHA-256 {version.sha256}){reserve} : cette version se télécharge à l'identique, même si les "
+                "données changent.",
+            )
+            return redirect(reverse("rapports:liste", args=[contrat.slug]) + "#versions")
+    erreurs = " ".join(e for liste in form.errors.values() for e in liste)
+    messages.error(request, f"La version n'a pas été figée : {erreurs}")
+    return _apercu(request, contrat, cle, form)
 
 
 @lecture
@@ -109,20 +134,42 @@ def version_telecharger(request, contrat, pk):
     return reponse
 
 
-@require_POST
 @transmission
 def version_transmise(request, contrat, pk):
+    """Enregistrer la transmission au préfet d'une version figée : date réelle, destinataire, moyen, confirmation."""
     version = get_object_or_404(VersionRapport.objects.du_contrat(contrat), pk=pk)
-    try:
-        version = version_transmettre(user=request.user, version=version)
-    except ValidationError as erreur:
-        messages.error(request, " ".join(erreur.messages))
-    else:
-        messages.success(
-            request,
-            f"{version} : marquée comme transmise au préfet le {timezone.localtime(version.transmise_le):%d/%m/%Y}.",
-        )
-    return redirect(reverse("rapports:liste", args=[contrat.slug]) + "#versions")
+    liste = reverse("rapports:liste", args=[contrat.slug]) + "#versions"
+    if version.transmise:
+        messages.info(request, f"{version} : déjà transmise le {version.transmise_le:%d/%m/%Y}.")
+        return redirect(liste)
+    initial = {"date": timezone.localdate(), "destinataire": destinataire_par_defaut(contrat)}
+    form = TransmissionForm(request.POST or None, initial=initial, version=version)
+    if request.method == "POST" and form.is_valid():
+        donnees = form.cleaned_data
+        try:
+            version = version_transmettre(
+                user=request.user,
+                version=version,
+                date=donnees["date"],
+                destinataire=donnees["destinataire"],
+                moyen=donnees["moyen"],
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                f"{version} : transmise au préfet le {version.transmise_le:%d/%m/%Y} "
+                f"({version.get_moyen_display().lower()}, {version.destinataire}).",
+            )
+            return redirect(liste)
+    if request.method == "POST":
+        messages.error(request, "La transmission n'a pas été enregistrée : corrigez les erreurs signalées.")
+    return render(
+        request,
+        "rapports/transmission.html",
+        {"contrat": contrat, "version": version, "form": form},
+    )
 
 
 @transmission

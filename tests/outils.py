@@ -523,7 +523,7 @@ def _completer(contrat, axes, actions, indicateurs):
         annee=2024,
         auteur=secretariat,
         transmise=True,
-        transmise_le=datetime.datetime(2025, 4, 2, 10, tzinfo=datetime.UTC),
+        transmise_le=datetime.date(2025, 4, 2),
         transmise_par=secretariat,
     )
 

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.models import Action
@@ -167,9 +168,11 @@ def test_le_rapport_a_mi_parcours_nomme_qui_a_valide_l_annee(connecte, faits):
 
 def test_les_versions_figees_nomment_qui_a_fige_et_transmis(connecte, cls, pdf_factice):
     client = connecte("secretariat")
-    client.post(reverse("rapports:figer", args=[CLS, "mi-parcours"]))
+    client.post(reverse("rapports:figer", args=[CLS, "mi-parcours"]), {"confirmer": "on", "reserve": "Essai"})
     version = cls.versions_rapports.get()
-    client.post(reverse("rapports:version_transmise", args=[CLS, version.pk]))
+    date = timezone.localdate().strftime("%d/%m/%Y")
+    donnees = {"date": date, "destinataire": "Préfet de la Côte-d'Or", "moyen": "courrier", "confirmer": "on"}
+    client.post(reverse("rapports:version_transmise", args=[CLS, version.pk]), donnees)
 
     texte = page(connecte("ddets").get(reverse("rapports:liste", args=[CLS])))
     assert re.search(en_case(PERSONNES["secretariat"]), texte)  # colonne « Par » : qui a figé la version
