@@ -4,6 +4,7 @@ entier : aucun « ### », aucun libellé coupé (vérifié sur le texte du PDF).
 leur libellé, mise en page gardée, sans rien changer au contenu des cellules."""
 
 import datetime
+import html
 import re
 import shutil
 import subprocess
@@ -57,6 +58,34 @@ def en_pdf(classeurs: dict[str, bytes], dossier: Path) -> dict[str, str]:
     return textes
 
 
+def chevauchements(pdf: Path) -> list[tuple[int, str, str]]:
+    """Les mots du PDF qui en recouvrent un autre (boîtes de `pdftotext -bbox`) : un libellé passé à la ligne qui
+    déborde sur la ligne suivante, un texte dessiné sur un autre. Deux lignes d'un paragraphe se touchent à peine ;
+    au-delà d'un quart de hauteur commune, c'est un recouvrement."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) est requis : lancez `make libreoffice` (fait par `make test`).")
+    sortie = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    trouves = []
+    for numero, page in enumerate(sortie.split("<page ")[1:], start=1):
+        mots = sorted(
+            (
+                (float(x0), float(y0), float(x1), float(y1), html.unescape(mot))
+                for x0, y0, x1, y1, mot in re.findall(
+                    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page
+                )
+            ),
+            key=lambda m: m[1],
+        )
+        for rang, (ax0, ay0, ax1, ay1, a) in enumerate(mots):
+            for bx0, by0, bx1, by1, b in mots[rang + 1 :]:
+                if by0 >= ay1:
+                    break
+                hauteur = min(ay1 - ay0, by1 - by0)
+                if min(ax1, bx1) - max(ax0, bx0) > 0.5 and min(ay1, by1) - max(ay0, by0) > hauteur / 4:
+                    trouves.append((numero, a, b))
+    return trouves
+
+
 def compact(texte: str) -> str:
     return re.sub(r"\s+", "", texte)
 
@@ -94,6 +123,8 @@ def test_classeur_en_entier_dans_libreoffice(connecte, tmp_path, type_classeur):
         assert attendus
         coupes = [t for t in attendus if compact(t) not in texte]
         assert not coupes, f"{slug}-{type_classeur} : textes coupés ou absents du PDF : {coupes[:5]}"
+        recouvrements = chevauchements(tmp_path / "pdf" / f"{slug}.pdf")
+        assert not recouvrements, f"{slug}-{type_classeur} : textes qui se recouvrent : {recouvrements[:5]}"
         if type_classeur == "budget":  # chaque action, même sans montant
             for action in Action.objects.filter(contrat__slug=slug):
                 assert compact(f"{action.numero} {action.intitule}") in texte
