@@ -54,10 +54,10 @@ chromium: ## Installe Chromium de Debian pour les tests de navigateur (si absent
 	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
 
-libreoffice: ## Installe LibreOffice Calc (recalcul des classeurs) et HarfBuzz-Subset (polices des PDF) si absents
-	@command -v soffice >/dev/null 2>&1 && ldconfig -p | grep -q libharfbuzz-subset || ($(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-		libreoffice-calc-nogui libharfbuzz-subset0)
+libreoffice: ## Installe LibreOffice Calc (recalcul des classeurs), HarfBuzz-Subset (polices des PDF), pdftotext si absents
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && ldconfig -p | grep -q libharfbuzz-subset \
+		|| ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		--no-install-recommends libreoffice-calc-nogui libharfbuzz-subset0 poppler-utils)
 
 e2e: install chromium node_modules/.installe ## Tests de navigateur (Playwright + Chromium de Debian)
 	$(PY) -m pytest -m e2e -q

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from commun.excel import classeur_enregistrer
 from comptes.rules import PERMISSIONS_IMPORT
 from contrats.models import Contrat
 from finances.enums import TypeImport
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if modele:
             if fichier:
                 raise CommandError("Choisissez : importer un fichier, ou écrire le modèle (--modele), pas les deux.")
-            classeur_modele(contrat).save(modele)
+            classeur_enregistrer(classeur_modele(contrat), modele)
             self.stdout.write(self.style.SUCCESS(f"Modèle d'import de « {contrat.titre} » écrit dans {modele}."))
             return
         if not fichier:

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from commun.excel import classeur_enregistrer
 from contrats.models import Contrat
 from finances.exports import classeur_budget, classeur_execution
 from indicateurs.exports import classeur_indicateurs
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         for contrat in contrats:
             classeur = classeur_budget(contrat, date=date) if type == "budget" else CLASSEURS[type](contrat)
             chemin = sortie / f"{contrat.slug}-{type}.xlsx"
-            classeur.save(chemin)
+            classeur_enregistrer(classeur, chemin)
             nombre += 1
             self.stdout.write(str(chemin))
         self.stdout.write(self.style.SUCCESS(f"{nombre} classeur(s) écrit(s) dans {sortie}."))
