@@ -22,6 +22,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("contrats/", include("pilotage.urls")),
+    path("national/", include("national.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
     path("contrats/<slug:slug>/", include("finances.urls")),
     path("contrats/<slug:slug>/", include("coherence.urls")),

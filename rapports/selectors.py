@@ -21,7 +21,8 @@ from indicateurs.models import Realisation, RecitAction, SuiviAnnuel
 from indicateurs.selectors import BilanCibles, Mesure, bilan_cibles
 from indicateurs.tableaux import tableau_indicateurs
 from rapports.cles import CleRapport
-from rapports.models import DeliberationRapport
+from rapports.enums import TypeRapport
+from rapports.models import DeliberationRapport, VersionRapport
 
 RANGS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -310,3 +311,13 @@ def graphiques_contrat_donnees(contrat) -> tuple[list[Budget], list[IndicateurRa
     budgets = [execution.budget_total(annee) for annee in contrat.annees]
     indicateurs = [i for liste in _indicateurs_par_action(contrat, contrat.annees).values() for i in liste]
     return budgets, indicateurs
+
+
+def mi_parcours_transmis(contrats) -> dict[int, datetime.datetime]:
+    """contrat_id → date de transmission au préfet du rapport d'exécution à mi-parcours, pour ceux qui l'ont
+    transmis. Une requête, quel que soit le nombre de contrats."""
+    return dict(
+        VersionRapport.objects.filter(contrat__in=contrats, type=TypeRapport.MI_PARCOURS, transmise=True)
+        .values_list("contrat_id", "transmise_le")
+        .order_by()
+    )

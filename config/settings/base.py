@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "commun",
+    "referentiel",
     "contrats",
     "comptes",
     "actions",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "coherence",
     "rapports",
     "pilotage",
+    "national",
 ]
 
 MIDDLEWARE = [

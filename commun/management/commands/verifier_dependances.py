@@ -11,7 +11,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # De la plus basse à la plus haute ; une application ne dépend que d'applications placées avant elle.
-COUCHES = ["commun", "contrats", "comptes", "actions", "indicateurs", "finances", "coherence", "rapports", "pilotage"]
+COUCHES = [
+    "commun",
+    "referentiel",
+    "contrats",
+    "comptes",
+    "actions",
+    "indicateurs",
+    "finances",
+    "coherence",
+    "rapports",
+    "pilotage",
+    "national",
+]
 REFERENCE_MODELE = re.compile(r"""^([a-z_]+)\.[A-Z]\w*$""")
 
 
