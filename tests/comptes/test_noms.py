@@ -36,6 +36,8 @@ PERSONNES = {
     "secretariat": "Sacha Essai, Dijon métropole",
     "lecteur": "Léon Spécimen, Médiation Prévention Dijon Métropole",
     "autre-territoire": "Bruno Témoin, Grand Besançon Métropole",
+    "national": "Nadia Maquette, Administration centrale (DGCS / DIPLP)",
+    "region": "Régis Simulé, Préfecture de la région Bourgogne-Franche-Comté",
 }
 IDENTIFIANTS = list(PERSONNES)
 RECIT = "Quarante jeunes accompagnés vers une formation qualifiante."
