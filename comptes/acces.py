@@ -18,7 +18,9 @@ from contrats.models import Contrat
 
 def contrats_visibles(user):
     """Les contrats dont l'organisation de l'utilisateur est partie ; pour un service de l'État, ceux de l'État
-    dans son département ; tout pour un administrateur."""
+    dans son département ; pour une préfecture de région, ceux des collectivités de sa région ; tout pour un
+    administrateur et pour l'administration centrale (en lecture : aucune permission d'écriture ne leur est donnée
+    par `comptes/rules.py`, sauf à l'administrateur)."""
     contrats = Contrat.objects.all()
     if not user.is_authenticated:
         return contrats.none()
@@ -27,9 +29,12 @@ def contrats_visibles(user):
     profil = getattr(user, "profil", None)
     if profil is None:
         return contrats.none()
-    if profil.role == Role.ADMINISTRATEUR:
+    if profil.role in (Role.ADMINISTRATEUR, Role.NATIONAL):
         return contrats
     organisation = profil.organisation
+    if profil.role == Role.REGIONAL:
+        # La préfecture de région lit les contrats des collectivités de sa région, et eux seuls.
+        return contrats.filter(collectivite__region=organisation.region) if organisation.region else contrats.none()
     partie = Q(signataires__organisation=organisation) | Q(partenaires_associes__organisation=organisation)
     if organisation.est_etat and organisation.departement:
         partie |= Q(departement=organisation.departement, signataires__role=RoleSignataire.ETAT)

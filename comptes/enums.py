@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     FINANCIER = "financier", "Financier"
     SECRETARIAT = "secretariat", "Secrétariat du conseil"
     LECTEUR = "lecteur", "Lecteur"
+    NATIONAL = "national", "Administration centrale (DGCS / DIPLP)"
+    REGIONAL = "regional", "Préfecture de région"
 
 
 class EvenementAcces(models.TextChoices):

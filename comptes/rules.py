@@ -85,6 +85,12 @@ rules.add_perm(
 # Cohérence : un agent de l'une ou l'autre partie (État, collectivité) marque un constat « examiné ».
 rules.add_perm("coherence.examiner", (est_administrateur | agent_etat | agent_collectivite) & est_partie & modifiable)
 
+# Vue nationale (/national/) : l'administration centrale (tous les contrats), la préfecture de région (ceux de sa
+# région), un service de l'État (ceux de son département) ; chacun n'y lit que les contrats qu'il voit.
+rules.add_perm("national.voir", a_role(Role.ADMINISTRATEUR, Role.NATIONAL, Role.REGIONAL, Role.AGENT_ETAT))
+# Le référentiel national (indicateurs nationaux) : l'administration centrale seule le modifie.
+rules.add_perm("referentiel.modifier", a_role(Role.ADMINISTRATEUR, Role.NATIONAL))
+
 # Import Excel : la permission requise par type d'import. Les clés sont les valeurs de finances.enums.TypeImport,
 # écrites en toutes lettres : comptes est placé sous finances et ne l'importe pas.
 PERMISSIONS_IMPORT = {

@@ -18,6 +18,7 @@ from comptes.enums import Role
 from comptes.models import JournalAcces, Profil
 from contrats.enums import TypeOrganisation
 from contrats.models import Contrat, Organisation, PartenaireAssocie
+from referentiel.enums import Region
 
 MOT_DE_PASSE_DEMO = "solidarites-demo"
 
@@ -33,6 +34,8 @@ COMPTES_DEMO = {
     "lecteur": ("Léon", "Spécimen", "mpdm", Role.LECTEUR, False),
     "autre-territoire": ("Bruno", "Témoin", "grand-besancon-metropole", Role.AGENT_COLLECTIVITE, False),
     "admin-metropole": ("Odile", "Maquette", "dijon-metropole", Role.ADMIN_ORGANISATION, False),
+    "national": ("Nadia", "Maquette", "dgcs-diplp", Role.NATIONAL, False),
+    "region": ("Régis", "Simulé", "prefecture-region-bfc", Role.REGIONAL, False),
 }
 # Le partenaire principal de l'action 1 du CLS, associé au suivi en lecture seule (démonstration).
 PARTENAIRES_ASSOCIES_DEMO = {"dijon-cls-2024-2027": ["mpdm"]}
@@ -44,14 +47,42 @@ def comptes_demo_creer(*, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> list:
     créé reprend son nom, son organisation, son rôle et le mot de passe de démonstration."""
     Organisation.objects.get_or_create(
         slug="grand-besancon-metropole",
-        defaults={"nom": "Grand Besançon Métropole", "type": TypeOrganisation.METROPOLE, "departement": "25"},
+        defaults={
+            "nom": "Grand Besançon Métropole",
+            "type": TypeOrganisation.METROPOLE,
+            "departement": "25",
+            "region": Region.BOURGOGNE_FRANCHE_COMTE,
+        },
     )
     # L'organisation d'un compte est un paramétrage de la plateforme, pas une donnée des documents : le CLS cite « la
     # DDETS » sans dire son département ; le compte de l'agent de l'État est rattaché par l'administrateur au service
     # de son département, qui voit les contrats de l'État de ce département.
     Organisation.objects.get_or_create(
         slug="ddets-21",
-        defaults={"nom": "DDETS de la Côte-d'Or", "type": TypeOrganisation.SERVICE_ETAT, "departement": "21"},
+        defaults={
+            "nom": "DDETS de la Côte-d'Or",
+            "type": TypeOrganisation.SERVICE_ETAT,
+            "departement": "21",
+            "region": Region.BOURGOGNE_FRANCHE_COMTE,
+        },
+    )
+    # L'administration centrale (vue nationale) et la préfecture de la région de Dijon (vue régionale) : des
+    # organisations de la plateforme, comme le service de l'État ci-dessus.
+    Organisation.objects.get_or_create(
+        slug="dgcs-diplp",
+        defaults={
+            "nom": "Administration centrale (DGCS / DIPLP)",
+            "sigle": "DGCS / DIPLP",
+            "type": TypeOrganisation.ADMINISTRATION_CENTRALE,
+        },
+    )
+    Organisation.objects.get_or_create(
+        slug="prefecture-region-bfc",
+        defaults={
+            "nom": "Préfecture de la région Bourgogne-Franche-Comté",
+            "type": TypeOrganisation.PREFECTURE,
+            "region": Region.BOURGOGNE_FRANCHE_COMTE,
+        },
     )
     Organisation.objects.get_or_create(
         slug="mpdm", defaults={"nom": "Médiation Prévention Dijon Métropole", "type": TypeOrganisation.ASSOCIATION}

@@ -46,6 +46,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("rapports/lots/", include("rapports.urls_lots")),
     path("contrats/", include("pilotage.urls")),
+    path("national/", include("national.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),
     path("contrats/<slug:slug>/", include("finances.urls")),
     path("contrats/<slug:slug>/", include("coherence.urls")),

@@ -15,6 +15,7 @@ from contrats.enums import (
     TypeEcheance,
     TypeOrganisation,
 )
+from referentiel.enums import Region
 
 
 class Organisation(models.Model):
@@ -25,6 +26,10 @@ class Organisation(models.Model):
     departement = models.CharField(
         "département", max_length=3, blank=True, help_text="Code du département (ex. 21) pour les services de l'État."
     )
+    region = models.CharField(
+        "région", max_length=2, choices=Region.choices, blank=True,
+        help_text="La préfecture de région voit les contrats des collectivités de sa région.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["nom"]
@@ -261,6 +266,11 @@ class Axe(models.Model):
     code_activite = models.CharField(
         "code activité", max_length=30, blank=True, help_text="Imputation du programme 304, ex. 0304 50 23 23 02."
     )
+    pilier_national = models.ForeignKey(
+        "referentiel.Pilier", on_delete=models.PROTECT, null=True, blank=True, related_name="axes",
+        verbose_name="pilier du référentiel national",
+        help_text="Le pilier du Pacte des solidarités auquel l'axe se rattache : ses crédits s'y additionnent.",
+    )  # fmt: skip
 
     history = HistoricalRecords()
 

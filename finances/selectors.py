@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from actions.models import Action
@@ -571,3 +571,93 @@ def versements_du_contrat(contrat, execution: ExecutionContrat) -> Versements:
         {a: (execution.budget_total(a, Financeur.ETAT).prevu.etat, verse[a]) for a in execution.annees},
         par_axe,
     )
+
+
+# --- Crédits de plusieurs contrats (vue nationale) -------------------------------------------------------------------
+
+
+@dataclass
+class CreditsContrats:
+    """Les crédits de l'État de plusieurs contrats par (contrat, année, pilier) – signés (contrat initial), en
+    vigueur (avenants compris), versés – et l'exécution de chaque contrat par année (tous financeurs, comme la page
+    d'exécution). Le pilier est celui du référentiel national de l'axe de l'action (None : axe non rattaché)."""
+
+    signe: dict = field(default_factory=lambda: defaultdict(Decimal))
+    en_vigueur: dict = field(default_factory=lambda: defaultdict(Decimal))
+    verse: dict = field(default_factory=lambda: defaultdict(Decimal))
+    execution: dict = field(default_factory=dict)  # (contrat_id, annee) → Budget
+    sous_consommations: dict = field(default_factory=lambda: defaultdict(int))  # (contrat_id, annee) → cellules
+
+    def budget(self, contrat_id: int, annee: int) -> Budget:
+        return self.execution.get((contrat_id, annee)) or Budget(annee=annee)
+
+
+@dataclass(frozen=True)
+class _ExecutionLue:
+    engage: Decimal
+    realise: Decimal
+    justification: str = ""
+
+
+def credits_des_contrats(contrats, date: datetime.date | None = None) -> CreditsContrats:
+    """Les crédits et l'exécution de tous ces contrats en trois requêtes, quel que soit leur nombre. Mêmes règles que
+    pour un contrat : la ligne en vigueur est celle du dernier avenant (signé à la date, si elle est donnée), sinon
+    celle du contrat initial (`_rang`) ; taux et sous-consommation sont ceux de `CelluleExecution` et `Budget`."""
+    contrats = list(contrats)
+    seuils = {c.pk: Decimal(c.seuil_sous_consommation) / 100 for c in contrats}
+    resultat = CreditsContrats()
+    lignes = LigneBudgetaire.objects.filter(action__contrat__in=contrats)
+    if date is not None:
+        lignes = lignes.filter(Q(avenant__isnull=True) | Q(avenant__date__lte=date))
+    en_vigueur = {}  # (action_id, annee, financeur) → (rang, montant)
+    actions = {}  # action_id → (contrat_id, pilier_id)
+    valeurs = lignes.values_list(
+        "action_id", "action__contrat_id", "action__axe__pilier_national_id", "annee", "financeur", "montant",
+        "avenant__date", "avenant__numero",
+    )  # fmt: skip
+    for action_id, contrat_id, pilier_id, annee, financeur, montant, avenant_date, avenant_numero in valeurs:
+        actions[action_id] = (contrat_id, pilier_id)
+        rang = (datetime.date.min, 0) if avenant_date is None else (avenant_date, avenant_numero)
+        cle = (action_id, annee, financeur)
+        if cle not in en_vigueur or rang > en_vigueur[cle][0]:
+            en_vigueur[cle] = (rang, montant)
+        if avenant_date is None and financeur == Financeur.ETAT:
+            resultat.signe[(contrat_id, annee, pilier_id)] += montant
+    for (action_id, annee, financeur), (_, montant) in en_vigueur.items():
+        if financeur == Financeur.ETAT:
+            contrat_id, pilier_id = actions[action_id]
+            resultat.en_vigueur[(contrat_id, annee, pilier_id)] += montant
+
+    executions = {
+        (action_id, annee, financeur): (contrat_id, _ExecutionLue(engage, realise))
+        for action_id, contrat_id, annee, financeur, engage, realise in Execution.objects.filter(
+            action__contrat__in=contrats
+        ).values_list("action_id", "action__contrat_id", "annee", "financeur", "engage", "realise")
+    }
+    cles = {cle for cle, (_, montant) in en_vigueur.items() if montant} | set(executions)
+    for cle in cles:
+        action_id, annee, financeur = cle
+        contrat_id, execution = executions.get(cle, (None, None))
+        contrat_id = contrat_id or actions[action_id][0]
+        cellule = CelluleExecution(
+            action=None,
+            annee=annee,
+            financeur=financeur,
+            prevu=en_vigueur[cle][1] if cle in en_vigueur else ZERO,
+            execution=execution,
+            seuil=seuils[contrat_id],
+        )
+        somme = resultat.execution.setdefault((contrat_id, annee), Budget(annee=annee))
+        somme.ajouter(cellule.budget)
+        if cellule.sous_consommation:
+            resultat.sous_consommations[(contrat_id, annee)] += 1
+
+    versements = (
+        Versement.objects.filter(contrat__in=contrats)
+        .values_list("contrat_id", "annee", "axe__pilier_national_id")
+        .annotate(total=Sum("montant"))
+        .order_by()
+    )
+    for contrat_id, annee, pilier_id, total in versements:
+        resultat.verse[(contrat_id, annee, pilier_id)] += total
+    return resultat

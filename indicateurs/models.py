@@ -60,6 +60,11 @@ class Indicateur(models.Model):
         "commentaire.",
     )
     portee = models.CharField("portée", max_length=10, choices=Portee.choices, default=Portee.LOCAL)
+    indicateur_national = models.ForeignKey(
+        "referentiel.IndicateurNational", on_delete=models.PROTECT, null=True, blank=True, related_name="indicateurs",
+        verbose_name="indicateur national",
+        help_text="Rattaché : ses valeurs s'additionnent à celles des autres contrats dans la vue nationale.",
+    )  # fmt: skip
     decimales = models.PositiveSmallIntegerField(
         "décimales admises", default=0, help_text="0 pour un comptage (personnes, participations)."
     )

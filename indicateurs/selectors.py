@@ -17,7 +17,9 @@ indisponibles ne peut jamais faire monter un taux sans que cela se voie."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicateurs.enums import Appreciation
+from django.db.models import Count, Sum
+
+from indicateurs.enums import Appreciation, StatutSuivi
 
 ATTEINT, PARTIELLEMENT_ATTEINT, NON_ATTEINT, NON_MESURABLE, NON_DISPONIBLE = (
     "atteint",
@@ -133,3 +135,83 @@ def bilan_cibles(mesures: list[Mesure], annee: int | None = None) -> BilanCibles
         bilan.non_disponibles += atteinte == NON_DISPONIBLE
         bilan.valeurs_saisies += mesure.saisie
     return bilan
+
+
+# --- Plusieurs contrats (vue nationale) ------------------------------------------------------------------------------
+
+EN_RETARD, A_VENIR, EN_COURS = "en retard", "à venir", "en cours"
+
+
+@dataclass
+class ValeurNationale:
+    """La somme des valeurs saisies d'un indicateur national une année, sur les contrats dont un indicateur s'y
+    rattache ; les valeurs non saisies ou non disponibles n'y comptent pas (jamais un zéro), elles sont dites."""
+
+    somme: Decimal = Decimal(0)
+    contrats: set = field(default_factory=set)
+    par_contrat: dict = field(default_factory=dict)  # contrat_id → somme des valeurs du contrat
+    non_disponibles: int = 0
+
+    @property
+    def saisie(self) -> bool:
+        return bool(self.contrats)
+
+
+def valeurs_nationales(contrats) -> dict:
+    """(indicateur national, année) → ValeurNationale : les valeurs des indicateurs des contrats rattachés à un
+    indicateur national, additionnées d'un contrat à l'autre. Une requête, quel que soit le nombre de contrats."""
+    from indicateurs.models import Realisation
+
+    lignes = (
+        Realisation.objects.filter(
+            indicateur__action__contrat__in=contrats, indicateur__indicateur_national__isnull=False
+        )
+        .values_list("indicateur__indicateur_national_id", "indicateur__action__contrat_id", "annee", "non_disponible")
+        .annotate(somme=Sum("valeur"), nombre=Count("pk"))
+        .order_by()
+    )
+    resultat = {}
+    for national_id, contrat_id, annee, non_disponible, somme, nombre in lignes:
+        valeur = resultat.setdefault((national_id, annee), ValeurNationale())
+        if non_disponible:
+            valeur.non_disponibles += nombre
+        elif somme is not None:
+            valeur.somme += somme
+            valeur.contrats.add(contrat_id)
+            valeur.par_contrat[contrat_id] = valeur.par_contrat.get(contrat_id, Decimal(0)) + somme
+    return resultat
+
+
+def etats_des_suivis(contrats, aujourd_hui) -> dict:
+    """(contrat_id, année) → l'état du compte rendu annuel des valeurs : « validé », « soumis », « à corriger » (le
+    statut du circuit), sinon « en retard » si l'échéance des valeurs annuelles est passée, « en cours » si l'année
+    est commencée, « à venir » sinon. Deux requêtes, quel que soit le nombre de contrats."""
+    from contrats.enums import TypeEcheance
+    from contrats.models import Echeance
+    from indicateurs.models import SuiviAnnuel
+
+    statuts = dict(
+        ((contrat_id, annee), statut)
+        for contrat_id, annee, statut in SuiviAnnuel.objects.filter(contrat__in=contrats).values_list(
+            "contrat_id", "annee", "statut"
+        )
+    )
+    echeances = {
+        (contrat_id, annee): (date, faite)
+        for contrat_id, annee, date, faite in Echeance.objects.filter(
+            contrat__in=contrats, type=TypeEcheance.VALEURS_ANNUELLES
+        ).values_list("contrat_id", "annee", "date", "realisee_le")
+    }
+    etats = {}
+    for contrat in contrats:
+        for annee in contrat.annees:
+            statut = statuts.get((contrat.pk, annee))
+            if statut and statut != StatutSuivi.BROUILLON:
+                etats[(contrat.pk, annee)] = StatutSuivi(statut).label.lower()
+                continue
+            date, faite = echeances.get((contrat.pk, annee), (None, None))
+            if date is not None and faite is None and date < aujourd_hui:
+                etats[(contrat.pk, annee)] = EN_RETARD
+            else:
+                etats[(contrat.pk, annee)] = EN_COURS if annee <= aujourd_hui.year else A_VENIR
+    return etats

@@ -30,6 +30,7 @@ from finances.models import LigneBudgetaire, MontantAnnonce
 from finances.services import budget_verifier_regles
 from indicateurs.enums import NatureIndicateur
 from indicateurs.models import Bilan, BilanChiffre, BilanRubrique, Cible, Indicateur
+from referentiel.models import Pilier
 
 ND = "nd"
 
@@ -67,6 +68,7 @@ def _organisation(donnees: dict) -> Organisation:
             "sigle": donnees.get("sigle", ""),
             "type": donnees["type"],
             "departement": str(donnees.get("departement", "") or ""),
+            "region": str(donnees.get("region", "") or ""),
         },
     )
 
@@ -186,6 +188,10 @@ def _contrat(donnees: dict) -> Contrat:
                 "intitule": a["intitule"],
                 "pilier": a.get("pilier") or "",
                 "sous_action_304": str(a.get("sous_action_304") or ""),
+                # Le pilier du référentiel national, reconnu à la sous-action du programme 304 que le document cite.
+                "pilier_national": Pilier.objects.filter(sous_action_304=str(a["sous_action_304"])).first()
+                if a.get("sous_action_304")
+                else None,
                 "code_activite": a.get("code_activite") or "",
             },
         )

@@ -542,3 +542,13 @@ def rapports_a_preparer(user, echeances) -> list[RapportAPreparer]:
             )
         )
     return resultat
+
+
+def mi_parcours_transmis(contrats) -> dict[int, datetime.datetime]:
+    """contrat_id → date de transmission au préfet du rapport d'exécution à mi-parcours, pour ceux qui l'ont
+    transmis. Une requête, quel que soit le nombre de contrats."""
+    return dict(
+        VersionRapport.objects.filter(contrat__in=contrats, type=TypeRapport.MI_PARCOURS, transmise=True)
+        .values_list("contrat_id", "transmise_le")
+        .order_by()
+    )

@@ -553,7 +553,12 @@ def saisir(contrat, annee, valeurs: dict, recits: dict, *, user=None):
 
 # --- Droits (tableau du README) ------------------------------------------------------------------------------------
 
-ROLES = ["anonyme", "admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire"]
+ROLES = [
+    "anonyme", "admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire", "national",
+    "region",
+]  # fmt: skip
+# La vue nationale : l'administration centrale, la préfecture de région, un service de l'État et l'administrateur.
+LECTEURS_NATIONAUX = {"admin", "national", "region", "ddets"}
 CONNEXION = "connexion"  # redirection vers la page de connexion
 
 

@@ -24,6 +24,7 @@ from indicateurs.models import Indicateur, SuiviAnnuel
 from pilotage.chargement import echeances_par_defaut_creer
 from rapports.enums import TypeRapport
 from rapports.models import VersionRapport
+from referentiel.models import IndicateurNational
 from tests.actions.factories import ActionFactory
 from tests.contrats.factories import ContratFactory, OrganisationFactory, ProfilFactory
 from tests.finances.factories import LigneBudgetaireFactory
@@ -79,6 +80,12 @@ REQUETES = {
     "notifications:boite": {"metropole": 8, "admin": 8},
     "lots:liste": {"metropole": 7, "admin": 7},
     "lots:detail": {"metropole": 7, "admin": 7},
+    # 3 et 20 contrats (jeu national synthétique)
+    "national:tableau": {"national": 15, "region": 17, "ddets": 17, "admin": 15},
+    "national:xlsx": {"national": 14, "admin": 13},
+    "national:indicateur": {"national": 16, "region": 18},
+    "national:indicateur_creer": {"national": 5},
+    "national:indicateur_modifier": {"national": 6},
 }
 
 
@@ -237,6 +244,26 @@ def test_rapports(jeux, pdf_factice, cle, nom):
     for jeu in jeux["contrats"]:
         reponse, mesures[jeu.libelle] = mesurer(cle, nom, jeu)
         assert b"VARIABLE_INCONNUE" not in reponse.content, (cle, nom, jeu.libelle)
+    verifier(cle, nom, mesures)
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("national:"))
+def test_vue_nationale(cle, nom):
+    """La vue nationale, son export et ses pages d'indicateur : le même nombre de requêtes pour 3 et 20 contrats."""
+    from django.contrib.auth import get_user_model
+
+    from national.jeu import jeu_national_generer
+
+    mesures = {}
+    for nombre in (3, 20):
+        jeu_national_generer(nombre=nombre)
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=nom))
+        indicateur = IndicateurNational.objects.order_by("pk").first()
+        args = [indicateur.pk] if cle in ("national:indicateur", "national:indicateur_modifier") else []
+        cache.clear()
+        reponse, mesures[f"{nombre} contrats"] = requetes_get(client, reverse(cle, args=args))
+        assert reponse.status_code == 200, (cle, nom, reponse.status_code)
     verifier(cle, nom, mesures)
 
 

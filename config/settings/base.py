@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "commun",
+    "referentiel",
     "contrats",
     "comptes",
     "notifications",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "coherence",
     "rapports",
     "pilotage",
+    "national",
 ]
 
 MIDDLEWARE = [

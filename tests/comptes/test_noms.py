@@ -38,6 +38,8 @@ PERSONNES = {
     "lecteur": "Léon Spécimen, Médiation Prévention Dijon Métropole",
     "autre-territoire": "Bruno Témoin, Grand Besançon Métropole",
     "admin-metropole": "Odile Maquette, Dijon métropole",
+    "national": "Nadia Maquette, Administration centrale (DGCS / DIPLP)",
+    "region": "Régis Simulé, Préfecture de la région Bourgogne-Franche-Comté",
 }
 IDENTIFIANTS = list(PERSONNES)
 RECIT = "Quarante jeunes accompagnés vers une formation qualifiante."

@@ -6,8 +6,17 @@ from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 
 from contrats.models import Contrat
+from referentiel.models import IndicateurNational, Pilier
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
-from tests.outils import CONNEXION, ROLES, attendu_ecriture, attendu_lecture, client_pour, verifier
+from tests.outils import (
+    CONNEXION,
+    LECTEURS_NATIONAUX,
+    ROLES,
+    attendu_ecriture,
+    attendu_lecture,
+    client_pour,
+    verifier,
+)
 
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
 EXAMINATEURS = {"admin", "ddets", "metropole"}
@@ -88,6 +97,20 @@ def cas():
             lambda r, s: CONNEXION if r == "anonyme" else 405,
             [slug, indicateur.pk, annee],
         )
+    # Vue nationale : lue par l'administration centrale, la préfecture de région, un service de l'État et
+    # l'administrateur ; le référentiel n'est modifié que par l'administration centrale (et l'administrateur).
+    national = IndicateurNational.objects.get_or_create(
+        pilier=Pilier.objects.get(numero=1), libelle="Indicateur du parcours des droits", defaults={"source": "test"}
+    )[0]
+    lire_national = lambda r, s: CONNEXION if r == "anonyme" else 200 if r in LECTEURS_NATIONAUX else 403  # noqa: E731
+    modifier_national = lambda r, s: CONNEXION if r == "anonyme" else "ok" if r in {"admin", "national"} else 403  # noqa: E731
+    yield "national:tableau", "get", lire_national, []
+    yield "national:xlsx", "get", lire_national, []
+    yield "national:indicateur", "get", lire_national, [national.pk]
+    yield "national:indicateur_creer", "get", modifier_national, []
+    yield "national:indicateur_creer", "post", modifier_national, []
+    yield "national:indicateur_modifier", "get", modifier_national, [national.pk]
+    yield "national:indicateur_modifier", "post", modifier_national, [national.pk]
     yield "accueil", "get", lambda r, s: CONNEXION if r == "anonyme" else 200, []
     # Notifications : chacun sa boîte ; celle d'un autre (ou inexistante) répond 404.
     connecte = lambda reponse: lambda r, s: CONNEXION if r == "anonyme" else reponse  # noqa: E731
@@ -194,7 +217,7 @@ DECHETS = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("role", ["admin", "finances", "metropole", "ddets", "secretariat"])
+@pytest.mark.parametrize("role", ["admin", "finances", "metropole", "ddets", "secretariat", "national", "region"])
 def test_saisies_absurdes_sans_erreur_serveur_ni_ecriture(role):
     """Des données absurdes envoyées à chaque adresse d'écriture : jamais de 500, rien d'écrit."""
     from finances.models import Avenant, Execution, LigneBudgetaire

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 # De la plus basse à la plus haute ; une application ne dépend que d'applications placées avant elle.
 COUCHES = [
     "commun",
+    "referentiel",
     "contrats",
     "comptes",
     "notifications",
@@ -22,6 +23,7 @@ COUCHES = [
     "coherence",
     "rapports",
     "pilotage",
+    "national",
 ]
 REFERENCE_MODELE = re.compile(r"""^([a-z_]+)\.[A-Z]\w*$""")
 
