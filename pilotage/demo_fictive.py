@@ -32,7 +32,7 @@ from comptes.models import Profil
 from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.models import Contrat, Deliberation, Organisation, PartenaireAssocie
 from finances.imports.session import LigneExecution
-from finances.models import Execution, Versement
+from finances.models import Execution, LigneBudgetaire, Versement
 from finances.services import avenant_appliquer, execution_importer, execution_justifier
 from indicateurs.models import Indicateur, RecitAction, SuiviAnnuel
 from indicateurs.services import (
@@ -87,7 +87,10 @@ def demo_fictive_charger(*, fichier: Path = FICHIER, reinitialiser: bool = False
             if not existant.fictif:
                 raise ValidationError(f"« {slug} » est un contrat réel : la démonstration ne le touche pas.")
             return Chargement(contrat=existant, comptes=_comptes(donnees["demo"]), cree=False)
-        contrat = contrat_charger(donnees=donnees["structure"])
+        # Le contrat naît à sa signature : l'historique de sa structure est daté de ce jour-là.
+        signature = donnees["structure"]["contrat"]["date_signature"]
+        with horloge(_moment(f"{signature} 09:00")):
+            contrat = contrat_charger(donnees=donnees["structure"])
         # Marqué fictif avant tout affichage : bandeau, classeurs et PDF le disent.
         Contrat.objects.filter(pk=contrat.pk).update(fictif=True)
         contrat.refresh_from_db()
@@ -125,13 +128,16 @@ def contrat_fictif_effacer(*, slug: str) -> None:
         return
     if not contrat.fictif:
         raise ValidationError(f"« {slug} » est un contrat réel : il ne s'efface pas.")
+    # Dans l'ordre qu'imposent les clés protégées : documents et votes, avenants et leurs lignes, versements,
+    # actions (avant leurs axes), puis le contrat et tout ce qui en dépend en cascade.
     VersionRapport.objects.filter(contrat=contrat).delete()
-    deliberations = list(contrat.deliberations.values_list("pk", flat=True))
     DeliberationRapport.objects.filter(contrat=contrat).delete()
-    contrat.avenants.update(deliberation=None)
+    LigneBudgetaire.objects.filter(action__contrat=contrat, avenant__isnull=False).delete()
+    contrat.avenants.all().delete()
+    Deliberation.objects.filter(contrat=contrat).delete()
     contrat.versements.all().delete()
+    contrat.actions.all().delete()
     contrat.delete()
-    Deliberation.objects.filter(pk__in=deliberations).delete()
 
 
 class _Cycle:
