@@ -21,10 +21,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Crée .venv et installe les dépendances épinglées
 
-demo: install ## Migre, charge les données réelles et les comptes de démonstration (idempotent)
+demo: install ## Migre, charge les données réelles, les comptes de démonstration et le contrat fictif (idempotent)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) charger_donnees
 	$(MANAGE) creer_comptes_demo
+	$(MANAGE) charger_demo_fictive
 
 run: demo ## Sert la démonstration sur http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000

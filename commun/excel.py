@@ -28,6 +28,7 @@ FORMAT_DATE_HEURE = "DD/MM/YYYY HH:MM"
 FORMAT_DATE = "DD/MM/YYYY"
 ENTETE = PatternFill("solid", fgColor="DDE3EA")
 GRAS = Font(bold=True)
+MENTION_FICTIF = "FICTIF — données de démonstration (territoire, personnes et chiffres inventés)"
 DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -54,6 +55,9 @@ def feuille_preparer(
     feuille["A3"] = "Extraction du"
     feuille["B3"] = timezone.localtime().replace(tzinfo=None)
     feuille["B3"].number_format = FORMAT_DATE_HEURE
+    if getattr(contrat, "fictif", False):
+        # Un contrat de démonstration : chaque feuille le dit en tête, avant tout chiffre.
+        ecrire_texte(feuille, 2, 1, f"{contrat} — {MENTION_FICTIF}").font = Font(bold=True, color="9C0006")
     for colonne, (entete, largeur) in enumerate(zip(entetes, largeurs, strict=True), start=1):
         cellule = feuille.cell(row=ligne_entetes, column=colonne, value=entete)
         cellule.font = GRAS

@@ -69,6 +69,11 @@ class Contrat(models.Model):
         default=80,
         help_text="En dessous de ce taux d'exécution, une action est signalée.",
     )
+    fictif = models.BooleanField(
+        "fictif (démonstration)",
+        default=False,
+        help_text="Contrat inventé pour la démonstration : chaque page, classeur et PDF le dit.",
+    )
     organisations = models.ManyToManyField(Organisation, through="Signataire", related_name="contrats")
     # Incrémentée à chaque modification d'une donnée du contrat (contrats/versions.py) : les caches des pages, des
     # graphiques et des documents s'indexent dessus (commun/cache.py).
