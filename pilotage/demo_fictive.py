@@ -46,6 +46,7 @@ from indicateurs.services import (
 )
 from pilotage.chargement import contrat_charger
 from rapports.cles import CleRapport
+from rapports.enums import MoyenTransmission
 from rapports.models import DeliberationRapport, VersionRapport
 from rapports.services import deliberation_enregistrer, version_figer, version_transmettre
 
@@ -271,7 +272,12 @@ class _Cycle:
         version = (
             VersionRapport.objects.filter(contrat=self.contrat, type=cle.type, transmise=False).order_by("-pk").first()
         )
-        version_transmettre(user=user, version=version)
+        version_transmettre(
+            user=user,
+            version=version,
+            destinataire=e.get("destinataire", "Préfet de la Vallée-Fictive (fictif)"),
+            moyen=e.get("moyen", MoyenTransmission.ACTES),
+        )
 
 
 _EVENEMENTS = {
