@@ -267,9 +267,10 @@ class _Mise_en_forme:
                 if jeton.type != "OPERAND" or jeton.subtype != "RANGE" or "!" in jeton.value:
                     continue
                 min_col, min_row, max_col, max_row = range_boundaries(jeton.value.replace("$", ""))
-                for (ligne, colonne), citee in self.cellules.items():
-                    if min_row <= ligne <= max_row and min_col <= colonne <= max_col:
-                        borne = self.borne(citee, memo)
+                for ligne in range(min_row or 1, (max_row or self.feuille.max_row) + 1):
+                    for colonne in range(min_col or 1, (max_col or self.feuille.max_column) + 1):
+                        citee = self.cellules.get((ligne, colonne))
+                        borne = self.borne(citee, memo) if citee is not None else None
                         if borne is not None:
                             total, entier = total + borne[0], entier and borne[1]
             memo[cle] = (total, entier)
