@@ -6,6 +6,7 @@ hauteurs ajustées au contenu, euros ronds sans centimes, mentions d'absence («
 les nombres. Les fabriques de classeurs n'écrivent que le contenu et le cadre (`feuille_preparer`)."""
 
 import datetime
+import functools
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -155,6 +156,11 @@ def _facteur(police) -> float:
 
 def largeur_texte(texte: str, police=None) -> float:
     """Largeur estimée d'un texte sur une ligne, en unités de largeur de colonne, marges comprises."""
+    return _unites(texte) * _facteur(police) + MARGE
+
+
+@functools.lru_cache(maxsize=4096)
+def _unites(texte: str) -> float:
     unites = 0.0
     for caractere in texte:
         if caractere.isdigit() or caractere == "€":
@@ -167,7 +173,7 @@ def largeur_texte(texte: str, police=None) -> float:
             unites += 1.18
         else:
             unites += 0.95
-    return unites * _facteur(police) + MARGE
+    return unites
 
 
 def lignes_texte(texte: str, largeur: float, police=None) -> int:
@@ -341,8 +347,7 @@ class _MiseEnForme:
         for ligne, _, cellule in self.remplies():
             if ligne > self.derniere_entete and isinstance(cellule.value, str) and cellule.value.strip() in MENTIONS:
                 cellule.alignment = _alignement(cellule, horizontal="right")
-                police = cellule.font
-                cellule.font = Font(name=police.name, size=police.sz, bold=police.b, italic=True, color=GRIS)
+                cellule.font = _police_mention(cellule.font)
 
     # Largeurs et hauteurs ---------------------------------------------------------------------------------------
 
@@ -417,4 +422,15 @@ def _alignement(cellule, **changements) -> Alignment:
         "text_rotation": actuel.text_rotation,
         "shrink_to_fit": actuel.shrink_to_fit,
     }
-    return Alignment(**(valeurs | changements))
+    return _style(Alignment, tuple(sorted((valeurs | changements).items())))
+
+
+def _police_mention(police) -> Font:
+    return _style(Font, (("name", police.name), ("size", police.sz), ("bold", police.b), ("italic", True),
+                         ("color", GRIS)))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _style(classe, valeurs: tuple) -> Alignment | Font:
+    """Un style par combinaison : openpyxl en crée un à chaque cellule sinon, et c'est lent."""
+    return classe(**dict(valeurs))
