@@ -6,6 +6,7 @@ hauteurs ajustées au contenu, euros ronds sans centimes, mentions d'absence («
 les nombres. Les fabriques de classeurs n'écrivent que le contenu et le cadre (`feuille_preparer`)."""
 
 import datetime
+import functools
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -135,6 +136,7 @@ LARGEUR_MOT_MAX = 30  # un mot d'en-tête élargit sa colonne jusque-là plutôt
 MARGE = 1.5  # marges intérieures d'une cellule, en unités de largeur
 HAUTEUR_LIGNE = 15  # points par ligne de texte en corps 11
 HAUTEUR_MAX = 409  # la plus grande hauteur de ligne qu'Excel accepte
+LARGEUR_PAR_DEFAUT = 8.43  # colonne sans largeur donnée, dans Excel comme dans LibreOffice
 _ETROITS = frozenset(" iljtfrI.,;:'’!|()[]/-")
 _LARGES = frozenset("mwMW@%—")
 _FORMATS_EUROS = (FORMAT_EUROS, FORMAT_EUROS_ENTIERS)
@@ -145,16 +147,24 @@ def classeur_finaliser(classeur: Workbook) -> Workbook:
     formats des euros (sans centimes quand toute la colonne est ronde) et des nombres, dates, mentions d'absence,
     largeurs et hauteurs ajustées au contenu. Peut être appelée plusieurs fois."""
     for feuille in classeur.worksheets:
-        _Mise_en_forme(feuille).appliquer()
+        _MiseEnForme(feuille).appliquer()
     return classeur
 
 
 def _facteur(police) -> float:
-    return ((police.sz or 11) / 11 if police is not None else 1.0) * (1.15 if police is not None and police.b else 1.0)
+    """Le corps (11 par défaut) et le gras élargissent le texte."""
+    if police is None:
+        return 1.0
+    return (police.sz or 11) / 11 * (1.15 if police.b else 1.0)
 
 
 def largeur_texte(texte: str, police=None) -> float:
     """Largeur estimée d'un texte sur une ligne, en unités de largeur de colonne, marges comprises."""
+    return _unites(texte) * _facteur(police) + MARGE
+
+
+@functools.lru_cache(maxsize=4096)
+def _unites(texte: str) -> float:
     unites = 0.0
     for caractere in texte:
         if caractere.isdigit() or caractere == "€":
@@ -167,7 +177,7 @@ def largeur_texte(texte: str, police=None) -> float:
             unites += 1.18
         else:
             unites += 0.95
-    return unites * _facteur(police) + MARGE
+    return unites
 
 
 def lignes_texte(texte: str, largeur: float, police=None) -> int:
@@ -210,7 +220,7 @@ def _largeur_nombre(borne: Decimal, decimales: int, euros: bool, police) -> floa
     return largeur_texte("-" + texte + (" €" if euros else ""), police)
 
 
-class _Mise_en_forme:
+class _MiseEnForme:
     def __init__(self, feuille):
         self.feuille = feuille
         self.cellules = feuille._cells  # sans en créer de nouvelles en les lisant
@@ -225,7 +235,7 @@ class _Mise_en_forme:
 
     def largeur(self, colonne: int) -> float:
         dimension = self.feuille.column_dimensions.get(get_column_letter(colonne))
-        return dimension.width if dimension is not None and dimension.width else 13.0
+        return dimension.width if dimension is not None and dimension.width else LARGEUR_PAR_DEFAUT
 
     def elargir(self, colonne: int, largeur: float) -> None:
         if largeur > self.largeur(colonne):
@@ -241,7 +251,7 @@ class _Mise_en_forme:
         cellule = self.cellules.get((ligne, colonne))
         return cellule is None or (cellule.value in (None, "") and not isinstance(cellule, MergedCell))
 
-    def textes(self):
+    def remplies(self):
         for (ligne, colonne), cellule in sorted(self.cellules.items()):
             if isinstance(cellule, MergedCell) or cellule.value in (None, ""):
                 continue
@@ -271,9 +281,10 @@ class _Mise_en_forme:
                 if jeton.type != "OPERAND" or jeton.subtype != "RANGE" or "!" in jeton.value:
                     continue
                 min_col, min_row, max_col, max_row = range_boundaries(jeton.value.replace("$", ""))
-                for (ligne, colonne), citee in self.cellules.items():
-                    if min_row <= ligne <= max_row and min_col <= colonne <= max_col:
-                        borne = self.borne(citee, memo)
+                for ligne in range(min_row or 1, (max_row or self.feuille.max_row) + 1):
+                    for colonne in range(min_col or 1, (max_col or self.feuille.max_column) + 1):
+                        citee = self.cellules.get((ligne, colonne))
+                        borne = self.borne(citee, memo) if citee is not None else None
                         if borne is not None:
                             total, entier = total + borne[0], entier and borne[1]
             memo[cle] = (total, entier)
@@ -290,7 +301,7 @@ class _Mise_en_forme:
 
     def formats(self) -> None:
         memo, euros = {}, {}
-        for _ligne, colonne, cellule in self.textes():
+        for _ligne, colonne, cellule in self.remplies():
             if cellule.number_format in _FORMATS_EUROS:
                 euros.setdefault(colonne, []).append(cellule)
             elif cellule.number_format in (FORMAT_NOMBRE, "#,##0") or cellule.number_format.startswith("#,##0.0"):
@@ -337,16 +348,16 @@ class _Mise_en_forme:
         self.elargir(cellule.column, besoin)
 
     def mentions(self) -> None:
-        for ligne, _, cellule in self.textes():
+        for ligne, _, cellule in self.remplies():
             if ligne > self.derniere_entete and isinstance(cellule.value, str) and cellule.value.strip() in MENTIONS:
                 cellule.alignment = _alignement(cellule, horizontal="right")
-                cellule.font = Font(italic=True, color=GRIS, bold=cellule.font.b, size=cellule.font.sz)
+                cellule.font = _police_mention(cellule.font)
 
     # Largeurs et hauteurs ---------------------------------------------------------------------------------------
 
     def largeurs(self) -> None:
         """Un en-tête ne coupe aucun mot ; un texte court qui ne tient pas élargit sa colonne."""
-        for ligne, colonne, cellule in self.textes():
+        for ligne, colonne, cellule in self.remplies():
             if not isinstance(cellule.value, str) or cellule.data_type == "f":
                 continue
             if self.premiere_entete <= ligne <= self.derniere_entete:
@@ -379,7 +390,7 @@ class _Mise_en_forme:
         """Un texte qui ne tient pas sur une ligne passe à la ligne, et sa ligne prend la hauteur qu'il lui faut ;
         les autres cellules d'une ligne haute du tableau s'alignent en haut, face à la première ligne du libellé."""
         hauteurs: dict[int, float] = {}
-        for ligne, _, cellule in self.textes():
+        for ligne, _, cellule in self.remplies():
             taille = cellule.font.sz or 11
             lignes = 1
             if isinstance(cellule.value, str) and cellule.data_type != "f":
@@ -415,4 +426,15 @@ def _alignement(cellule, **changements) -> Alignment:
         "text_rotation": actuel.text_rotation,
         "shrink_to_fit": actuel.shrink_to_fit,
     }
-    return Alignment(**(valeurs | changements))
+    return _style(Alignment, tuple(sorted((valeurs | changements).items())))
+
+
+def _police_mention(police) -> Font:
+    return _style(Font, (("name", police.name), ("size", police.sz), ("bold", police.b), ("italic", True),
+                         ("color", GRIS)))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _style(classe, valeurs: tuple) -> Alignment | Font:
+    """Un style par combinaison : openpyxl en crée un à chaque cellule sinon, et c'est lent."""
+    return classe(**dict(valeurs))

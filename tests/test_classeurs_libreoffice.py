@@ -201,3 +201,11 @@ def cls_contrat():
 def test_budget_seul_non_finalise_reste_intact(cls_contrat):
     """Les fabriques n'écrivent que le contenu : la mise en forme vient à la sortie (téléchargement, commande)."""
     assert classeur_budget(cls_contrat).active["C8"].number_format == FORMAT_EUROS
+
+
+def test_modele_d_import_garde_les_centimes_des_colonnes_a_saisir(connecte):
+    """Une colonne à remplir (sous une validation de données) garde ses centimes : un montant tapé paraît tel quel."""
+    contenu = connecte("metropole").get(reverse("finances:modele", args=[CLS])).content
+    feuille = load_workbook(BytesIO(contenu))["Exécution"]
+    assert {feuille.cell(ligne, 4).number_format for ligne in range(6, 20)} == {FORMAT_EUROS}
+    assert feuille["A1"].value == "Import de l'exécution budgétaire" and feuille.print_title_rows == "$5:$5"
