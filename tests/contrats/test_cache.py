@@ -59,6 +59,8 @@ def cible_2024(cls):
 
 
 def sans_jeton(page: str) -> str:
+    """La page au jeton CSRF près (masqué à chaque requête) et au temps de session restant près (en secondes)."""
+    page = re.sub(r'data-session-restant="[0-9]+"', "", page)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
 
 
