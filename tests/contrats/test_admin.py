@@ -127,7 +127,7 @@ def test_admin_du_contrat_a_ses_inlines(connecte):
 
 def test_admin_interdit_aux_non_administrateurs(connecte):
     reponse = connecte("metropole").get(reverse("admin:contrats_contrat_changelist"))
-    assert reponse.status_code == 302
+    assert reponse.status_code == 403  # la page 403 en français (comptes : administration réservée)
 
 
 def test_contrat_d_admin_hors_ligne_budgetaire_inchangee():

@@ -77,7 +77,8 @@ def test_variables_facultatives(monkeypatch, tmp_path):
         "LOCATION": "redis://127.0.0.1:6379/1",
     }
     assert r["ADMINS"] == [("Exploitation", "exploitation@example.fr"), ("Astreinte", "astreinte@example.fr")]
-    assert "OPTIONS" not in r["DATABASES"]["default"]  # SQLite : pas de délai de connexion à poser
+    # SQLite : pas de délai de connexion à poser (seulement l'attente du verrou, WAL et BEGIN IMMEDIATE).
+    assert "connect_timeout" not in r["DATABASES"]["default"].get("OPTIONS", {})
 
 
 def test_sans_cle_secrete_la_production_refuse_de_demarrer(monkeypatch):
