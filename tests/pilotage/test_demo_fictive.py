@@ -163,7 +163,7 @@ def test_vote_et_rapport_a_mi_parcours_fige_puis_transmis(demo):
     version = VersionRapport.objects.get(contrat=demo)
     assert version.transmise and version.transmise_par.username == "valcourt-secretariat"
     assert version.cree_le == _paris(2026, 3, 23, 10, 0)
-    assert version.transmise_le == _paris(2026, 3, 24, 9, 15)
+    assert version.transmise_le == datetime.date(2026, 3, 24)  # la date réelle de la transmission
     echeance = demo.echeances.get(type="rapport_mi_parcours")
     assert echeance.realisee_le == datetime.date(2026, 3, 24) <= echeance.date
 

@@ -48,6 +48,9 @@ def test_version_figee_jamais_depuis_le_cache(connecte, pdf_factice, django_capt
     client = connecte("secretariat")
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("rapports:pdf", args=[CLS, "annuel-2025"]))
-        client.post(reverse("rapports:figer", args=[CLS, "annuel-2025"]))
+        client.post(
+            reverse("rapports:figer", args=[CLS, "annuel-2025"]),
+            {"confirmer": "on", "reserve": "Essai : version figée avant la fin de la saisie."},
+        )
     # La version figée est mise en page à part (PDF/A), pas reprise du cache de la variante normale.
     assert [archivage for _, archivage in pdf_factice] == [False, True]
