@@ -106,7 +106,8 @@ def test_service_cellule_incomplete_refusee_sans_rien_ecrire(cls, a1, a6):
     with pytest.raises(ValidationError) as erreur:
         enregistrer(cls, 2025, lues, saisies)
     assert "Saisissez aussi le réalisé (action 1, État)" in erreur.value.message_dict[f"r{a1.pk}_etat"][0]
-    assert "Une justification accompagne une exécution saisie" in erreur.value.message_dict[f"j{a1.pk}_collectivite"][0]
+    justification = erreur.value.message_dict[f"j{a1.pk}_collectivite"][0]
+    assert "Une justification accompagne une exécution saisie" in justification
     assert not Execution.objects.filter(action__contrat=cls, annee=2025).exists()
 
 
@@ -124,10 +125,15 @@ def test_service_fusion_et_conflit(cls, a1, a6):
     # La seconde a changé la même cellule, autrement : conflit, rien n'est écrit.
     with pytest.raises(ConflitExecution) as conflit:
         enregistrer(
-            cls, 2025, lues, lues | {f"e{a1.pk}_etat": Decimal("100"), f"r{a1.pk}_etat": Decimal("80")}, nom="metropole"
+            cls,
+            2025,
+            lues,
+            lues | {f"e{a1.pk}_etat": Decimal("100"), f"r{a1.pk}_etat": Decimal("80")},
+            nom="metropole",
         )
     assert [c.champ for c in conflit.value.conflits] == [f"r{a1.pk}_etat"]
-    assert "L'exécution 2025 a été modifiée entre-temps par Fanny Factice, Dijon métropole" in conflit.value.messages[0]
+    message = conflit.value.messages[0]
+    assert "L'exécution 2025 a été modifiée entre-temps par Fanny Factice, Dijon métropole" in message
     assert Execution.objects.get(action=a1, annee=2025, financeur="etat").realise == 50
 
 
