@@ -51,6 +51,8 @@ urlpatterns = [
     path("contrats/<slug:slug>/", include("finances.urls")),
     path("contrats/<slug:slug>/", include("coherence.urls")),
     path("contrats/<slug:slug>/rapports/", include("rapports.urls")),
+    path("contrats/<slug:slug>/documents/", include("documents.urls")),
+    path("contrats/<slug:slug>/evaluation/", include("evaluation.urls")),
 ]
 
 # Pages d'erreur en français, sans texte interne (commun/views.py).

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from commun.excel import reponse_xlsx
 from comptes.acces import contrats_visibles
+from evaluation.exports import classeur_evaluations
+from evaluation.selectors import evaluations_des_contrats
 from national.exports import classeur_national
 from national.filters import ContratNationalFilter
 from national.forms import IndicateurNationalForm
@@ -35,11 +37,9 @@ def _annee(request, nom: str, defaut: int) -> int:
     return defaut
 
 
-def _vue(request):
-    """Les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés, et leur vue nationale."""
-    aujourd_hui = timezone.localdate()
-    annee = _annee(request, "annee", aujourd_hui.year)
-    exercice = _annee(request, "exercice", aujourd_hui.year - 1)
+def _contrats(request):
+    """(filtre, année, contrats) : les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés."""
+    annee = _annee(request, "annee", timezone.localdate().year)
     contrats = (
         contrats_visibles(request.user)
         .avec_collectivite()
@@ -47,7 +47,14 @@ def _vue(request):
         .order_by("collectivite__region", "departement", "titre")
     )
     filtre = ContratNationalFilter(request.GET or None, queryset=contrats)
-    contrats = filtre.qs if filtre.is_bound and filtre.is_valid() else contrats
+    return filtre, annee, filtre.qs if filtre.is_bound and filtre.is_valid() else contrats
+
+
+def _vue(request):
+    """Les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés, et leur vue nationale."""
+    aujourd_hui = timezone.localdate()
+    filtre, annee, contrats = _contrats(request)
+    exercice = _annee(request, "exercice", aujourd_hui.year - 1)
     return filtre, annee, vue_nationale(contrats, exercice=exercice, aujourd_hui=aujourd_hui)
 
 
@@ -75,6 +82,16 @@ def tableau_xlsx(request):
     _exiger(request, "national.voir")
     _, annee, vue = _vue(request)
     return reponse_xlsx(classeur_national(vue, annee), f"contrats-des-solidarites-national-{annee}.xlsx")
+
+
+def evaluations_xlsx(request):
+    """L'évaluation à mi-parcours (DIPLP) de chaque action des contrats visibles, filtrés comme la page : un seul
+    classeur."""
+    _exiger(request, "national.voir")
+    _, annee, contrats = _contrats(request)
+    lignes = evaluations_des_contrats(contrats)
+    titre = f"Évaluation à mi-parcours des contrats des solidarités en vigueur en {annee}"
+    return reponse_xlsx(classeur_evaluations(lignes, titre), f"evaluation-mi-parcours-national-{annee}.xlsx")
 
 
 def indicateur(request, pk):

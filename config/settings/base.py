@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "finances",
     "coherence",
     "rapports",
+    "documents",
+    "evaluation",
     "pilotage",
     "national",
 ]
@@ -312,6 +314,12 @@ CSRF_FAILURE_VIEW = "commun.views.echec_csrf"
 
 # Imports Excel (voir finances) : taille maximale acceptée.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Documents des contrats (application documents) : fichiers rangés sous MEDIA_ROOT (à sauvegarder avec la base),
+# jamais servis par une adresse publique (aucun MEDIA_URL) : chaque téléchargement passe par une vue qui vérifie
+# l'organisation et le rôle. Taille maximale d'un fichier déposé, en mégaoctets.
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+DOCUMENTS_TAILLE_MAX_MO = int(env("DJANGO_DOCUMENTS_TAILLE_MAX_MO", "20"))
 
 # Erreurs serveur envoyées aux administrateurs : DJANGO_ADMINS="Nom <adresse>, Autre <adresse>".
 ADMINS = [(nom, adresse) for nom, adresse in getaddresses([env("DJANGO_ADMINS", "")]) if adresse]

@@ -22,6 +22,8 @@ COUCHES = [
     "finances",
     "coherence",
     "rapports",
+    "documents",
+    "evaluation",
     "pilotage",
     "national",
 ]
