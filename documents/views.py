@@ -39,7 +39,6 @@ def liste(request, contrat):
         request,
         "documents/liste.html",
         {"contrat": contrat, "table": table, "form": form, "peut_deposer": peut_deposer},
-        status=400 if form.errors else 200,
     )
 
 

@@ -74,7 +74,6 @@ def action(request, contrat, numero):
             "statut_form": StatutForm(initial={"version": evaluation.version}),
             "transitions": transitions,
         },
-        status=400 if form.errors else 200,
     )
 
 

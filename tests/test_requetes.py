@@ -17,8 +17,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from actions.models import Action
 from comptes.enums import Role
 from contrats.models import Contrat
+from documents.models import Document
+from evaluation.models import EvaluationAction
 from indicateurs.enums import Portee, StatutSuivi
 from indicateurs.models import Indicateur, SuiviAnnuel
 from pilotage.chargement import echeances_par_defaut_creer
@@ -86,6 +89,14 @@ REQUETES = {
     "national:indicateur": {"national": 16, "region": 18},
     "national:indicateur_creer": {"national": 5},
     "national:indicateur_modifier": {"national": 6},
+    "national:evaluations_xlsx": {"national": 5, "admin": 4},
+    # 8 et 80 actions : une évaluation, une pièce justificative et un document par action
+    "documents:liste": {"metropole": 9, "admin": 7},
+    "documents:telecharger": {"metropole": 6, "admin": 4},
+    "documents:supprimer": {"metropole": 9, "admin": 7},
+    "evaluation:synthese": {"metropole": 10, "admin": 8},
+    "evaluation:action": {"metropole": 11, "ddets": 9, "admin": 9},
+    "evaluation:piece_supprimer": {"metropole": 10, "admin": 8},
 }
 
 
@@ -170,6 +181,12 @@ def adresse(cle: str, contrat: Contrat) -> str:
             contrat.slug,
             Indicateur.objects.get(action__contrat=contrat, action__numero="1", portee=Portee.NATIONAL).pk,
         ]
+    elif nom in ("documents:telecharger", "documents:supprimer"):
+        args = [contrat.slug, Document.objects.filter(contrat=contrat, action=None).order_by("pk").first().pk]
+    elif nom == "evaluation:action":
+        args = [contrat.slug, "1"]
+    elif nom == "evaluation:piece_supprimer":
+        args = [contrat.slug, "1", Document.objects.get(contrat=contrat, action__numero="1").pk]
     elif nom == "rapports:version":
         args = [contrat.slug, VersionRapport.objects.filter(contrat=contrat, type=TypeRapport.MI_PARCOURS).first().pk]
     else:
@@ -238,6 +255,42 @@ def test_indicateurs_et_finances(jeux, cle, nom):
     verifier(cle, nom, {jeu.libelle: mesurer(cle, nom, jeu)[1] for jeu in jeux["contrats"]})
 
 
+def documents_et_evaluations(contrats) -> None:
+    """Pour chaque action : un document du contrat, une pièce justificative et une évaluation soumise. Le premier
+    document a un vrai fichier (téléchargé) ; les listes croissent avec le nombre d'actions."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from documents.enums import NatureDocument
+    from documents.services import document_deposer
+
+    admin = get_user_model().objects.get(username="admin")
+    maintenant = timezone.now()
+    documents, evaluations = [], []
+    for contrat in contrats:
+        fichier = SimpleUploadedFile("contrat.pdf", b"%PDF-1.7 mesure")
+        document_deposer(user=admin, contrat=contrat, fichier=fichier, nature=NatureDocument.CONTRAT_SIGNE)
+        for action in Action.objects.filter(contrat=contrat):
+            commun = {"contrat": contrat, "fichier": "contrats/x.pdf", "nom": "x.pdf", "taille": 10,
+                      "type_mime": "application/pdf", "empreinte": "0" * 64, "depose_par": admin,
+                      "depose_le": maintenant}  # fmt: skip
+            documents.append(Document(nature=NatureDocument.AUTRE, titre=f"Document {action.numero}", **commun))
+            documents.append(Document(nature=NatureDocument.PIECE_JUSTIFICATIVE, titre="Pièce", action=action,
+                                      **commun))  # fmt: skip
+            evaluations.append(
+                EvaluationAction(action=action, constats="Constat", statut=StatutSuivi.SOUMIS, modifie_par=admin,
+                                 modifie_le=maintenant, statut_par=admin, statut_le=maintenant)
+            )  # fmt: skip
+    Document.objects.bulk_create(documents)
+    EvaluationAction.objects.bulk_create(evaluations)
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("documents:", "evaluation:"))
+def test_documents_et_evaluation(jeux, cle, nom):
+    documents_et_evaluations([jeu.contrat for jeu in jeux["contrats"]])
+    verifier(cle, nom, {jeu.libelle: mesurer(cle, nom, jeu)[1] for jeu in jeux["contrats"]})
+
+
 @pytest.mark.parametrize(("cle", "nom"), cas("rapports:"))
 def test_rapports(jeux, pdf_factice, cle, nom):
     mesures = {}
@@ -256,7 +309,9 @@ def test_vue_nationale(cle, nom):
 
     mesures = {}
     for nombre in (3, 20):
-        jeu_national_generer(nombre=nombre)
+        contrats = jeu_national_generer(nombre=nombre)
+        if cle == "national:evaluations_xlsx":
+            documents_et_evaluations(contrats)
         client = Client()
         client.force_login(get_user_model().objects.get(username=nom))
         indicateur = IndicateurNational.objects.order_by("pk").first()
@@ -297,6 +352,8 @@ def test_chaque_adresse_lue_par_get_est_epinglee():
         "rapports:version_transmise",
         "notifications:ouvrir",
         "notifications:tout_lire",
+        "evaluation:statut",
+        "evaluation:piece",
     }
     authentification = {"login", "logout"}
     # Page fixe, sans donnée : sa requête (aucune sans session) est épinglée par tests/pilotage/test_accessibilite.py.

@@ -18,6 +18,8 @@ from tests.outils import (
     verifier,
 )
 
+DEPOSANTS = {"admin", "ddets", "metropole", "finances", "secretariat"}  # documents du contrat
+EVALUATEURS = {"admin", "metropole"}  # évaluation à mi-parcours : saisie et pièces par la collectivité
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
 EXAMINATEURS = {"admin", "ddets", "metropole"}
 LOTS = {
@@ -97,6 +99,7 @@ def cas():
             lambda r, s: CONNEXION if r == "anonyme" else 405,
             [slug, indicateur.pk, annee],
         )
+        yield from cas_documents(contrat, action)
     # Vue nationale : lue par l'administration centrale, la préfecture de région, un service de l'État et
     # l'administrateur ; le référentiel n'est modifié que par l'administration centrale (et l'administrateur).
     national = IndicateurNational.objects.get_or_create(
@@ -106,6 +109,7 @@ def cas():
     modifier_national = lambda r, s: CONNEXION if r == "anonyme" else "ok" if r in {"admin", "national"} else 403  # noqa: E731
     yield "national:tableau", "get", lire_national, []
     yield "national:xlsx", "get", lire_national, []
+    yield "national:evaluations_xlsx", "get", lire_national, []
     yield "national:indicateur", "get", lire_national, [national.pk]
     yield "national:indicateur_creer", "get", modifier_national, []
     yield "national:indicateur_creer", "post", modifier_national, []
@@ -132,6 +136,45 @@ def cas():
     # L'administration : aux administrateurs de la plateforme ; les autres reçoivent la page 403.
     yield "admin:index", "get", lambda r, s: CONNEXION if r == "anonyme" else 200 if r == "admin" else 403, []
     yield from cas_comptes()
+
+
+def cas_documents(contrat, action):
+    """Documents du contrat et évaluation à mi-parcours : un document et une pièce justificative déposés pour le
+    parcours ; les suppressions (POST) viennent en dernier."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.enums import NatureDocument
+    from documents.services import document_deposer
+    from evaluation.services import piece_deposer
+
+    admin = get_user_model().objects.get(username="admin")
+    pdf = lambda nom: SimpleUploadedFile(nom, b"%PDF-1.7 parcours des droits")  # noqa: E731
+    document = document_deposer(user=admin, contrat=contrat, fichier=pdf("contrat.pdf"), nature=NatureDocument.AUTRE)
+    piece = piece_deposer(user=admin, contrat=contrat, action=action, fichier=pdf("piece.pdf"))
+    slug, numero = contrat.slug, action.numero
+    lire = attendu_lecture
+    deposer = lambda r, s: attendu_ecriture(r, s, DEPOSANTS)  # noqa: E731
+    evaluer = lambda r, s: attendu_ecriture(r, s, EVALUATEURS)  # noqa: E731
+    seulement_post = lambda r, s: CONNEXION if r == "anonyme" else 405  # noqa: E731
+    yield "documents:liste", "get", lire, [slug]
+    yield "documents:liste", "post", deposer, [slug]
+    yield "documents:telecharger", "get", lire, [slug, document.pk]
+    yield "documents:supprimer", "get", deposer, [slug, document.pk]
+    yield "evaluation:synthese", "get", lire, [slug]
+    yield "evaluation:action", "get", lire, [slug, numero]
+    yield "evaluation:action", "post", evaluer, [slug, numero]
+    yield (
+        "evaluation:statut",
+        "post",
+        lambda r, s: attendu_ecriture(r, s, {"admin", "ddets", "metropole"}),
+        [slug, numero],
+    )
+    yield "evaluation:statut", "get", seulement_post, [slug, numero]
+    yield "evaluation:piece", "post", evaluer, [slug, numero]
+    yield "evaluation:piece", "get", seulement_post, [slug, numero]
+    yield "evaluation:piece_supprimer", "get", evaluer, [slug, numero, piece.pk]
+    yield "evaluation:piece_supprimer", "post", evaluer, [slug, numero, piece.pk]
+    yield "documents:supprimer", "post", deposer, [slug, document.pk]
 
 
 GESTIONNAIRES = {"admin", "admin-metropole"}  # comptes : l'administrateur de la plateforme, celui de l'organisation

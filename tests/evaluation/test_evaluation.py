@@ -61,7 +61,7 @@ def test_circuit_saisie_renvoi_commente_correction_validation():
 
     # Soumise : la collectivité n'y écrit plus, ni les champs ni les pièces.
     reponse = metropole.post(_url("action", action), {"version": _version(action), **CHAMPS, "constats": "x"})
-    assert reponse.status_code == 400 and "est soumise à l'examen de l'État : elle n'est plus modifiable" in page(
+    assert reponse.status_code == 200 and "est soumise à l'examen de l'État : elle n'est plus modifiable" in page(
         reponse
     )
     metropole.post(_url("piece", action), {"fichier": pdf("autre.pdf")})
@@ -99,7 +99,7 @@ def test_deux_onglets_ne_s_ecrasent_pas(connecte):
     metropole = connecte("metropole")
     metropole.post(_url("action", action), {"version": 1, **CHAMPS})
     reponse = metropole.post(_url("action", action), {"version": 1, **CHAMPS, "constats": "autre"})
-    assert reponse.status_code == 400 and "modifiée entre-temps par vous-même" in page(reponse)
+    assert reponse.status_code == 200 and "modifiée entre-temps par vous-même" in page(reponse)
     assert EvaluationAction.objects.get(action=action).constats == CHAMPS["constats"]
 
 
