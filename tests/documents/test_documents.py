@@ -100,6 +100,8 @@ def test_suppression_confirmee_par_un_role_qui_ecrit(connecte):
     assert not Document.objects.exists()
     suppression = Document.history.get(id=document.pk, history_type="-")
     assert suppression.history_user.username == "secretariat"
+    historique = page(client.get(reverse("pilotage:historique", args=[CLS])))
+    assert "Contrat signé « Contrat signé »" in historique and "supprimé (contrat-signe.pdf)" in historique
 
 
 def test_depot_refuse_aux_roles_qui_lisent(connecte):

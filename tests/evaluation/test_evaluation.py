@@ -92,6 +92,10 @@ def test_circuit_saisie_renvoi_commente_correction_validation():
     assert "a été validée par Claire Démo" in page(retrait) and Document.objects.filter(pk=piece.pk).exists()
     motifs = list(EvaluationAction.history.filter(id=evaluation.pk).values_list("history_change_reason", flat=True))
     assert "Préciser le nombre de bénéficiaires interrogés" in motifs and "Évaluation validée" in motifs
+    # … et la page d'historique du contrat les montre, comme les valeurs annuelles.
+    historique = page(metropole.get(reverse("pilotage:historique", args=[CLS])))
+    assert "Évaluation à mi-parcours – action 1" in historique and "12 entretiens" in historique
+    assert "Préciser le nombre de bénéficiaires interrogés" in historique and "Pièce justificative" in historique
 
 
 def test_deux_onglets_ne_s_ecrasent_pas(connecte):
