@@ -20,6 +20,7 @@ from tests.outils import (
 
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
 EXAMINATEURS = {"admin", "ddets", "metropole"}
+EXECUTANTS = {"admin", "finances", "metropole"}  # exécution et versements saisis dans le navigateur
 LOTS = {
     "admin",
     "ddets",
@@ -57,6 +58,16 @@ def cas():
         yield "finances:avenant_creer", "get", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "finances:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "indicateurs:grille", "get", lire, [slug, annee]
+        # Exécution et versements saisis dans le navigateur : les financiers et la collectivité.
+        saisir = lambda r, s: attendu_ecriture(r, s, EXECUTANTS)  # noqa: E731
+        inexistant = lambda r, s: 404 if saisir(r, s) == "ok" else saisir(r, s)  # noqa: E731
+        yield "finances:execution_grille", "get", lire, [slug, annee]
+        yield "finances:execution_grille", "post", saisir, [slug, annee]
+        yield "finances:versements", "get", lire, [slug]
+        yield "finances:versements", "post", saisir, [slug]
+        yield "finances:versement_modifier", "get", inexistant, [slug, 999999]
+        yield "finances:versement_modifier", "post", inexistant, [slug, 999999]
+        yield "finances:versement_supprimer", "post", inexistant, [slug, 999999]
         yield "indicateurs:detail", "get", lire, [slug, indicateur.pk]
         yield (
             "finances:budget_annee",
