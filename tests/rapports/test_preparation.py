@@ -14,7 +14,7 @@ from contrats.enums import TypeEcheance
 from contrats.models import Contrat, Echeance
 from rapports.enums import TypeRapport
 from rapports.models import VersionRapport
-from tests.conftest import CLS
+from tests.conftest import CALPAE, CLS
 from tests.outils import normaliser, texte_page
 
 APERCU = reverse("rapports:apercu", args=[CLS, "mi-parcours"])
@@ -150,3 +150,22 @@ def test_transmission_en_retard_sur_l_accueil_du_secretariat(connecte, cls, pdf_
     assert a_preparer not in texte  # transmis : plus à préparer
     tenues = texte.split("Échéances tenues")[1] if "Échéances tenues" in texte else ""
     assert "Rapport d'exécution à mi-parcours" not in tenues
+
+
+def test_rapport_annuel_transmis_en_retard_sur_l_accueil(connecte, pdf_factice):
+    """Un rapport annuel dont le document fixe l'échéance (CALPAE, Art. 2.4 : 31 mars de l'exercice suivant)
+    transmis après elle est dit en retard ; le CLS, dont l'Art. 2.3 ne date pas le rapport annuel, n'en a pas."""
+    calpae = Contrat.objects.get(slug=CALPAE)
+    client = connecte("secretariat")
+    client.post(reverse("rapports:figer", args=[CALPAE, "annuel-2020"]), {"confirmer": "on", "reserve": MOTIF})
+    version = VersionRapport.objects.get(contrat=calpae, type=TypeRapport.ANNUEL, annee=2020)
+    aujourd_hui = timezone.localdate()
+    client.post(
+        reverse("rapports:version_transmise", args=[CALPAE, version.pk]),
+        _transmission(aujourd_hui, confirmer="on"),
+    )
+    echeance = Echeance.objects.get(contrat=calpae, type=TypeEcheance.RAPPORT_ANNUEL, annee=2020)
+    assert echeance.realisee_le == aujourd_hui and echeance.date == datetime.date(2021, 3, 31)
+    retard = (aujourd_hui - echeance.date).days
+    texte = texte_lu(client.get("/"))
+    assert f"Rapport d'exécution 2020 (Art. 2.4) – dû le 31/03/2021, transmis en retard ({retard} jours)" in texte
