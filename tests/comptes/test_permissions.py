@@ -30,6 +30,17 @@ LOTS = {
 }  # génération de rapports par lots  # un agent de l'une ou l'autre partie examine un constat
 
 
+def saisir(role, slug):
+    """Exécution et versements saisis dans le navigateur : les financiers et la collectivité."""
+    return attendu_ecriture(role, slug, EXECUTANTS)
+
+
+def inexistant(role, slug):
+    """Un versement qui n'existe pas : 404 pour qui peut saisir, le refus habituel pour les autres."""
+    attendu = saisir(role, slug)
+    return 404 if attendu == "ok" else attendu
+
+
 def cas():
     """(nom d'URL, méthode, fonction rôle,slug → réponse attendue, arguments)."""
     for slug in (CLS, CALPAE, CONTRAT_DE_VILLE):
@@ -59,8 +70,6 @@ def cas():
         yield "finances:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "indicateurs:grille", "get", lire, [slug, annee]
         # Exécution et versements saisis dans le navigateur : les financiers et la collectivité.
-        saisir = lambda r, s: attendu_ecriture(r, s, EXECUTANTS)  # noqa: E731
-        inexistant = lambda r, s: 404 if saisir(r, s) == "ok" else saisir(r, s)  # noqa: E731
         yield "finances:execution_grille", "get", lire, [slug, annee]
         yield "finances:execution_grille", "post", saisir, [slug, annee]
         yield "finances:versements", "get", lire, [slug]
