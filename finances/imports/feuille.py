@@ -35,9 +35,9 @@ def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, l
         raise FichierRefuse(ILLISIBLE) from erreur
     try:
         nom, colonnes = FEUILLES[type_import], COLONNES[type_import]
-        feuille = _feuille_trouver(classeur, nom)
+        feuille = feuille_trouver(classeur, nom)
         lignes, erreurs = _feuille_lire(feuille, contrat=contrat, nom=nom, colonnes=colonnes)
-        erreurs += _formules_hors_colonnes(donnees, feuille, nom=nom, nb_colonnes=len(colonnes))
+        erreurs += formules_hors_colonnes(donnees, feuille, nom=nom, nb_colonnes=len(colonnes))
         return lignes, erreurs
     except FichierRefuse:
         raise
@@ -48,7 +48,7 @@ def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, l
         classeur.close()
 
 
-def _feuille_trouver(classeur, nom: str):
+def feuille_trouver(classeur, nom: str):
     trouvees = [f for f in classeur.sheetnames if normaliser(f) == normaliser(nom)]
     if not trouvees:
         presentes = ", ".join(f"« {f} »" for f in classeur.sheetnames) or "aucune"
@@ -62,6 +62,23 @@ def _feuille_trouver(classeur, nom: str):
     return classeur[trouvees[0]]
 
 
+def valeurs_de_la_ligne(cellules, *, numero: int, nom: str, erreurs: list[Erreur], nb_colonnes: int) -> list:
+    """Les valeurs brutes d'une ligne, complétée à `nb_colonnes` : formules et valeurs d'erreur Excel refusées
+    (signalées dans `erreurs`, la valeur devient REFUSEE). Sert aussi à la lecture de l'annexe (creation/)."""
+    valeurs = []
+    for colonne, cellule in enumerate(cellules, start=1):
+        valeur = cellule.value
+        cellule_ref = f"{get_column_letter(colonne)}{numero}"
+        if cellule.data_type == "f" or (isinstance(valeur, str) and valeur.lstrip().startswith("=")):
+            erreurs.append(Erreur(f"Formule refusée en {nom}!{cellule_ref} : saisissez une valeur.", nom, cellule_ref))
+            valeur = REFUSEE
+        elif cellule.data_type == "e":
+            erreurs.append(Erreur(f"Valeur d'erreur Excel « {valeur} » : saisissez une valeur.", nom, cellule_ref))
+            valeur = REFUSEE
+        valeurs.append(valeur)
+    return valeurs + [None] * (nb_colonnes - len(valeurs))
+
+
 def _feuille_lire(feuille, *, contrat, nom: str, colonnes: list[str]) -> tuple[list, list[Erreur]]:
     erreurs: list[Erreur] = []
     lignes = []
@@ -69,20 +86,7 @@ def _feuille_lire(feuille, *, contrat, nom: str, colonnes: list[str]) -> tuple[l
     for numero, cellules in enumerate(
         feuille.iter_rows(min_row=1, max_row=EXCEL_LIGNES_MAX, max_col=len(colonnes)), start=1
     ):
-        valeurs = []
-        for colonne, cellule in enumerate(cellules, start=1):
-            valeur = cellule.value
-            cellule_ref = f"{get_column_letter(colonne)}{numero}"
-            if cellule.data_type == "f" or (isinstance(valeur, str) and valeur.lstrip().startswith("=")):
-                erreurs.append(
-                    Erreur(f"Formule refusée en {nom}!{cellule_ref} : saisissez une valeur.", nom, cellule_ref)
-                )
-                valeur = REFUSEE
-            elif cellule.data_type == "e":
-                erreurs.append(Erreur(f"Valeur d'erreur Excel « {valeur} » : saisissez une valeur.", nom, cellule_ref))
-                valeur = REFUSEE
-            valeurs.append(valeur)
-        valeurs += [None] * (len(colonnes) - len(valeurs))
+        valeurs = valeurs_de_la_ligne(cellules, numero=numero, nom=nom, erreurs=erreurs, nb_colonnes=len(colonnes))
         if numero == 2:
             _titre_verifier(valeurs[0], contrat=contrat, feuille=nom)
         elif numero == LIGNE_ENTETES:
@@ -126,7 +130,7 @@ _CELLULE_XML = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _FORMULE_XML = re.compile(rb"<(?:\w+:)?f\b")
 
 
-def _formules_hors_colonnes(donnees: bytes, feuille, *, nom: str, nb_colonnes: int) -> list[Erreur]:
+def formules_hors_colonnes(donnees: bytes, feuille, *, nom: str, nb_colonnes: int) -> list[Erreur]:
     """Les formules au-delà des colonnes importées, repérées dans le XML de la feuille (balises <f> des cellules,
     en temps linéaire) : openpyxl ne les verrait qu'en complétant chaque ligne jusqu'à sa dernière cellule, soit
     des secondes de calcul pour quelques Ko d'un fichier hostile. Les colonnes importées sont contrôlées cellule
