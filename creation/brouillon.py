@@ -17,7 +17,7 @@ TYPES_COLLECTIVITE = {
     TypeOrganisation.METROPOLE: "Métropole : quatre axes (instruction DGCS/SD1B/2023/168)",
     TypeOrganisation.DEPARTEMENT: "Département : trois axes, l'emploi traité à part (instruction DGCS/SD1B/2023/169)",
 }
-SOURCE_ANNONCE = "Article financier du contrat (saisi à la création)"
+SOURCE_ANNONCE = "article financier, saisi à la création"
 
 
 @dataclass

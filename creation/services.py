@@ -115,6 +115,14 @@ def contrat_creer(*, user, brouillon: Brouillon, analyse: AnalyseAnnexe) -> Cont
             for financeur, montant in ((Financeur.ETAT, etat_montant), (Financeur.COLLECTIVITE, collectivite_montant)):
                 ligne = LigneBudgetaire(action=action, annee=annee, financeur=financeur, montant=montant)
                 enregistrer(ligne, user=user, motif=MOTIF)
+    # Les années dont le montant de l'État n'est que prévisionnel (à fixer par avenant) : annoncées comme telles, au
+    # montant que le tableau budgétaire leur donne.
+    totaux_etat = {annee: etat for annee, _, etat, _ in analyse.totaux(brouillon.annees)}
+    for annee in brouillon.annees_provisoires:
+        annonce = MontantAnnonce(contrat=contrat, annee=annee, financeur=Financeur.ETAT, montant=totaux_etat[annee],
+                                 provisoire=True, source=SOURCE_ANNONCE)  # fmt: skip
+        annonce.full_clean()
+        annonce.save()
     rangs = {}
     for lu in analyse.indicateurs:
         valeurs = [v for v in [lu.t0, *lu.cibles.values()] if v is not None]
