@@ -150,18 +150,19 @@ class AxesForm(forms.Form):
         self.annees = brouillon.annees
         self.piliers = piliers
         existants = {a.numero: a for a in brouillon.axes}
-        par_numero = {p.numero: p.pk for p in piliers}
+        # Tous les piliers, lus une fois : un département peut rattacher un axe à un autre pilier que les siens.
+        self.tous_les_piliers = {p.numero: p for p in Pilier.objects.order_by("numero")}
+        choix_piliers = [(numero, str(p)) for numero, p in self.tous_les_piliers.items()]
         for numero, pilier in enumerate(piliers, start=1):
             axe = existants.get(numero)
             metropole = brouillon.type_collectivite == TypeOrganisation.METROPOLE
             self.fields[f"axe{numero}_intitule"] = forms.CharField(
                 label="Intitulé de l'axe", max_length=500, initial=axe.intitule if axe else pilier.intitule
             )
-            self.fields[f"axe{numero}_pilier"] = ChoixModeleField(
-                label="Pilier du Pacte des solidarités",
-                queryset=Pilier.objects.order_by("numero"),
-                initial=par_numero.get(axe.pilier_numero) if axe else pilier.pk,
-            )
+            self.fields[f"axe{numero}_pilier"] = forms.TypedChoiceField(
+                label="Pilier du Pacte des solidarités", coerce=int, choices=choix_piliers,
+                initial=axe.pilier_numero if axe else pilier.numero,
+            )  # fmt: skip
             self.fields[f"axe{numero}_sous_action_304"] = forms.CharField(
                 label="Sous-action du programme 304", max_length=10, required=False,
                 initial=axe.sous_action_304 if axe else pilier.sous_action_304,
@@ -194,16 +195,16 @@ class AxesForm(forms.Form):
             pilier = d.get(f"axe{numero}_pilier")
             if pilier is None:
                 continue
-            if pilier.pk in vus:
-                self.add_error(f"axe{numero}_pilier", f"Ce pilier est déjà celui de l'axe {vus[pilier.pk]}.")
-            vus[pilier.pk] = numero
+            if pilier in vus:
+                self.add_error(f"axe{numero}_pilier", f"Ce pilier est déjà celui de l'axe {vus[pilier]}.")
+            vus[pilier] = numero
         return d
 
     def axes(self) -> list[AxeBrouillon]:
         d = self.cleaned_data
         resultat = []
         for numero in range(1, len(self.piliers) + 1):
-            pilier = d[f"axe{numero}_pilier"]
+            pilier = self.tous_les_piliers[d[f"axe{numero}_pilier"]]
             resultat.append(
                 AxeBrouillon(
                     numero=numero,

@@ -104,7 +104,7 @@ def etapes(client: Client, cls: Contrat) -> None:
     annonces = {(m.axe.numero, m.annee): m.montant for m in cls.montants_annonces.filter(axe__isnull=False)}
     for axe in cls.axes.order_by("numero"):
         n = axe.numero
-        axes |= {f"axe{n}_intitule": axe.intitule, f"axe{n}_pilier": axe.pilier_national.pk,
+        axes |= {f"axe{n}_intitule": axe.intitule, f"axe{n}_pilier": axe.pilier_national.numero,
                  f"axe{n}_sous_action_304": axe.sous_action_304,
                  f"axe{n}_code_activite": axe.code_activite}  # fmt: skip
         axes |= {f"axe{n}_etat_{annee}": str(annonces[(n, annee)]).replace(".", ",")
