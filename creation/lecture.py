@@ -9,14 +9,11 @@ la création (creation/services.py) relit l'analyse gardée en session et écrit
 
 import datetime
 import hashlib
-import logging
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from actions.enums import NatureAction
@@ -49,14 +46,13 @@ from finances.imports.cellules import (
     normaliser,
     vide,
 )
-from finances.imports.feuille import ILLISIBLE, feuille_trouver, formules_hors_colonnes, valeurs_de_la_ligne
+from finances.imports.feuille import classeur_ouvert, feuille_trouver, formules_hors_colonnes, valeurs_de_la_ligne
 from finances.imports.fichier import Erreur, FichierRefuse, fichier_verifier
 from finances.imports.modele import LIGNES_MAX
 from finances.imports.validation import VALEUR_MAX
 from finances.models import MONTANT_MAX
 from finances.services import regles_budget
 
-logger = logging.getLogger(__name__)
 NUMERO_ACTION = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3})?")
 LIBELLE_MAX = 500
 
@@ -144,7 +140,7 @@ def en_numero_axe(valeur, *, axes: dict) -> int:
     connus = ", ".join(str(n) for n in sorted(axes))
     if vide(valeur):
         raise ValidationError(f"Numéro d'axe manquant : saisissez l'un des axes du contrat ({connus}).")
-    lu = afficher(valeur) if valeur is not REFUSEE else ""
+    lu = afficher(valeur)
     trouve = re.fullmatch(r"(?:axe\s*)?([0-9]{1,2})", normaliser(lu))
     if isinstance(valeur, bool) or trouve is None:
         raise ValidationError(f"« {lu} » n'est pas un numéro d'axe : saisissez l'un des axes du contrat ({connus}).")
@@ -176,9 +172,9 @@ def en_nombre_ou_nd(valeur, *, quoi: str) -> Decimal | None:
 def en_nature(valeur) -> str:
     if vide(valeur):
         return NatureAction.NON_PRECISEE
-    lu = normaliser(afficher(valeur))
+    lu = normaliser(afficher(valeur)).removeprefix("action ")
     for code, libelle in NatureAction.choices:
-        if code and lu in (normaliser(code.replace("_", " ")), normaliser(libelle), normaliser(libelle)[7:]):
+        if code and lu in (normaliser(code.replace("_", " ")), normaliser(libelle).removeprefix("action ")):
             return code
     raise ValidationError(f"Nature « {afficher(valeur)} » inconnue : choisissez « Action nouvelle » ou « Action "
                           "existante renforcée », ou laissez vide.")  # fmt: skip
@@ -232,13 +228,8 @@ def annexe_analyser(*, brouillon, donnees: bytes, nom: str = "") -> AnalyseAnnex
 
 
 def _feuilles_lire(donnees: bytes, annees: list[int]):
-    try:
-        classeur = load_workbook(BytesIO(donnees), read_only=True, data_only=False, keep_links=False)
-    except Exception as erreur:  # openpyxl lève des exceptions de toutes sortes sur un fichier non conforme
-        logger.info("Annexe : classeur illisible (%r)", erreur)
-        raise FichierRefuse(ILLISIBLE) from erreur
-    try:
-        resultat = []
+    resultat = []
+    with classeur_ouvert(donnees) as classeur:
         for nom, colonnes, ligne_entetes in (
             (FEUILLE_BUDGET, colonnes_budget(annees), LIGNE_ENTETES_BUDGET),
             (FEUILLE_INDICATEURS, colonnes_indicateurs(annees), LIGNE_ENTETES_INDICATEURS),
@@ -248,14 +239,7 @@ def _feuilles_lire(donnees: bytes, annees: list[int]):
                                             annees=annees)  # fmt: skip
             erreurs += formules_hors_colonnes(donnees, feuille, nom=nom, nb_colonnes=len(colonnes))
             resultat.append((lignes, erreurs))
-        return resultat
-    except FichierRefuse:
-        raise
-    except Exception as erreur:  # XML de feuille malformé, styles incohérents…
-        logger.info("Annexe : feuille illisible (%r)", erreur)
-        raise FichierRefuse(ILLISIBLE) from erreur
-    finally:
-        classeur.close()
+    return resultat
 
 
 def _feuille_lire(feuille, *, nom, colonnes, ligne_entetes, annees):

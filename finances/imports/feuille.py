@@ -6,6 +6,7 @@ import logging
 import re
 import zipfile
 from bisect import bisect_right
+from contextlib import contextmanager
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -25,20 +26,18 @@ ILLISIBLE = (
 )
 
 
-def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, list[Erreur]]:
-    """Les lignes de données de la feuille (numéro de ligne, valeurs brutes) et les erreurs de forme du classeur.
-    Aucune formule n'est évaluée : openpyxl en lecture seule, sans les valeurs calculées."""
+@contextmanager
+def classeur_ouvert(donnees: bytes):
+    """Le classeur, ouvert sans évaluer aucune formule (openpyxl en lecture seule, sans les valeurs calculées) ; tout
+    échec de lecture, à l'ouverture ou dans une feuille, devient un refus du fichier en français. Sert aussi à la
+    lecture de l'annexe (creation/)."""
     try:
         classeur = load_workbook(BytesIO(donnees), read_only=True, data_only=False, keep_links=False)
     except Exception as erreur:  # openpyxl lève des exceptions de toutes sortes sur un fichier non conforme
         logger.info("Import Excel : classeur illisible (%r)", erreur)
         raise FichierRefuse(ILLISIBLE) from erreur
     try:
-        nom, colonnes = FEUILLES[type_import], COLONNES[type_import]
-        feuille = feuille_trouver(classeur, nom)
-        lignes, erreurs = _feuille_lire(feuille, contrat=contrat, nom=nom, colonnes=colonnes)
-        erreurs += formules_hors_colonnes(donnees, feuille, nom=nom, nb_colonnes=len(colonnes))
-        return lignes, erreurs
+        yield classeur
     except FichierRefuse:
         raise
     except Exception as erreur:  # XML de feuille malformé, styles incohérents…
@@ -46,6 +45,16 @@ def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, l
         raise FichierRefuse(ILLISIBLE) from erreur
     finally:
         classeur.close()
+
+
+def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, list[Erreur]]:
+    """Les lignes de données de la feuille (numéro de ligne, valeurs brutes) et les erreurs de forme du classeur."""
+    with classeur_ouvert(donnees) as classeur:
+        nom, colonnes = FEUILLES[type_import], COLONNES[type_import]
+        feuille = feuille_trouver(classeur, nom)
+        lignes, erreurs = _feuille_lire(feuille, contrat=contrat, nom=nom, colonnes=colonnes)
+        erreurs += formules_hors_colonnes(donnees, feuille, nom=nom, nb_colonnes=len(colonnes))
+        return lignes, erreurs
 
 
 def feuille_trouver(classeur, nom: str):
