@@ -34,7 +34,10 @@ def slug_libre(titre: str) -> str:
 
 def _organisation(*, identifiant, nouvelle: dict | None) -> Organisation:
     if identifiant:
-        return Organisation.objects.get(pk=identifiant)
+        organisation = Organisation.objects.filter(pk=identifiant).first()
+        if organisation is None:
+            raise ValidationError("Une partie choisie n'existe plus : reprenez l'étape des parties.")
+        return organisation
     organisation = Organisation(
         slug=_slug_organisation(nouvelle["nom"]),
         nom=nouvelle["nom"],

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from actions.models import Action
 from commun.excel import reponse_xlsx
 from comptes.acces import contrat_requis
+from comptes.enums import Role
 from contrats.models import Organisation
 from creation.brouillon import TYPES_COLLECTIVITE, Brouillon
 from creation.forms import AnnexeForm, AxesForm, ContratForm, PartiesForm, piliers_du_type
@@ -75,6 +76,16 @@ def _parties(brouillon: Brouillon) -> dict:
             else (brouillon.collectivite_nouvelle or {}).get("type")
         ),
     }
+
+
+def _partie_verifier(user, brouillon: Brouillon) -> None:
+    """À la confirmation encore : l'administrateur d'une organisation ne crée qu'un contrat dont son organisation est
+    partie (l'étape des parties l'a vérifié ; son rôle ou le brouillon ont pu changer depuis)."""
+    profil = getattr(user, "profil", None)
+    if user.is_superuser or (profil is not None and profil.role == Role.ADMINISTRATEUR):
+        return
+    if profil is None or profil.organisation_id not in (brouillon.etat_id, brouillon.collectivite_id):
+        raise PermissionDenied(REFUS)
 
 
 @creation_requise
@@ -203,6 +214,7 @@ def confirmer(request, brouillon):
                                 "créé. Envoyez de nouveau le classeur.")  # fmt: skip
         return redirect("creation:annexe" if brouillon.axes_faits else "creation:accueil")
     analyse = AnalyseAnnexe.depuis_session(en_attente)
+    _partie_verifier(request.user, brouillon)
     try:
         cree = contrat_creer(user=request.user, brouillon=brouillon, analyse=analyse)
     except ValidationError as erreur:
