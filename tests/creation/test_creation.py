@@ -289,6 +289,24 @@ MAUVAIS = [
         id="répartition par axe",
     ),
     pytest.param(
+        {("Tableau budgétaire", "E7"): "=60000+5000"},
+        "Tableau budgétaire!E7",
+        "Formule refusée en Tableau budgétaire!E7 : saisissez une valeur.",
+        id="formule",
+    ),
+    pytest.param(
+        {("Indicateurs", "J9"): None},
+        "Indicateurs!J9",
+        "Motif du nd manquant : une cible « nd » dit pourquoi elle n'est pas définie à la signature.",
+        id="cible nd sans motif",
+    ),
+    pytest.param(
+        {("Indicateurs", "A6"): "9"},
+        "Indicateurs!A6",
+        "L'action « 9 » ne figure pas au tableau budgétaire",
+        id="indicateur d'une action absente",
+    ),
+    pytest.param(
         {("Tableau budgétaire", "B8"): "1"},
         "Tableau budgétaire!B8",
         "Action 1 en double : elle figure déjà ligne 7.",
@@ -349,3 +367,10 @@ def test_etat_vide_et_etapes_dans_l_ordre(organisateur):
     assert "Aucun contrat en cours de création." in texte
     reponse = organisateur.get(reverse("creation:annexe"))
     assert reponse.status_code == 302 and reponse.url == reverse("creation:axes")
+
+
+def test_le_modele_vide_renvoye_tel_quel_ne_cree_rien(cls, organisateur):
+    etapes(organisateur, cls)
+    modele = organisateur.get(reverse("creation:modele")).content
+    texte = page(envoyer(organisateur, modele))
+    assert "rien ne sera créé" in texte and "Aucune action : la feuille « Tableau budgétaire »" in texte
