@@ -14,17 +14,14 @@ from openpyxl import load_workbook
 from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.models import Contrat, Organisation
 from creation.brouillon import CLE_SESSION
-from creation.modele import ActionAnnexe, IndicateurAnnexe, classeur_annexe
-from finances.enums import Financeur
 from finances.exports import classeur_budget
 from finances.models import LigneBudgetaire
 from finances.selectors import tableau_budgetaire
 from indicateurs.exports import classeur_indicateurs
-from indicateurs.models import Indicateur
 from indicateurs.tableaux import tableau_indicateurs
 from referentiel.models import Pilier
 from tests.conftest import CLS
-from tests.outils import page
+from tests.outils import annexe_du_contrat, modifier, page
 
 TITRE = "Contrat local des solidarités 2024-2027"
 
@@ -33,57 +30,6 @@ def client_de(identifiant: str) -> Client:
     client = Client()
     assert client.login(username=identifiant, password=MOT_DE_PASSE_DEMO)
     return client
-
-
-def annexe_du_contrat(contrat: Contrat, *, total: bool = False) -> bytes:
-    """Le classeur de l'annexe, rempli depuis un contrat chargé : ses actions, leurs montants initiaux (État,
-    collectivité) et leurs indicateurs (T0 et cibles, « nd » compris). `total` : avec la ligne TOTAL de l'annexe."""
-    montants = {}
-    for ligne in LigneBudgetaire.objects.du_contrat(contrat).initiales():
-        parts = montants.setdefault(ligne.action_id, {}).setdefault(ligne.annee, {})
-        parts[ligne.financeur] = ligne.montant
-    actions = [
-        ActionAnnexe(
-            axe=action.axe.numero, numero=action.numero, intitule=action.intitule, nature=action.nature,
-            montants={annee: (p[Financeur.ETAT], p[Financeur.COLLECTIVITE])
-                      for annee, p in montants[action.pk].items()},
-        )
-        for action in contrat.actions.select_related("axe").order_by("ordre")
-    ]  # fmt: skip
-    indicateurs = []
-    for indicateur in Indicateur.objects.du_contrat(contrat):
-        cibles = {c.annee: c for c in indicateur.cibles.all()}
-        nd = next((c for c in cibles.values() if c.nd), None)
-        indicateurs.append(
-            IndicateurAnnexe(
-                action=indicateur.action.numero, libelle=indicateur.libelle, t0=indicateur.t0,
-                cibles={annee: c.valeur for annee, c in cibles.items()}, unite=indicateur.unite,
-                commentaire=indicateur.commentaire, nd_motif=nd.nd_motif if nd else "",
-                nd_date_limite=nd.nd_date_limite if nd else None,
-            )
-        )  # fmt: skip
-    classeur = classeur_annexe(titre=contrat.titre, annees=contrat.annees, axes=list(contrat.axes.all()),
-                               actions=actions, indicateurs=indicateurs)  # fmt: skip
-    if total:
-        feuille = classeur["Tableau budgétaire"]
-        ligne = 7 + len(actions)
-        feuille.cell(row=ligne, column=3, value="TOTAL")
-        for colonne in range(4, 4 + 3 * len(contrat.annees)):
-            feuille.cell(row=ligne, column=colonne, value=sum(feuille.cell(row=r, column=colonne).value
-                                                            for r in range(7, ligne)))  # fmt: skip
-    flux = BytesIO()
-    classeur.save(flux)
-    return flux.getvalue()
-
-
-def modifier(donnees: bytes, changements: dict) -> bytes:
-    """Le classeur, avec des cellules changées : {("Tableau budgétaire", "F7"): 60000, …}."""
-    classeur = load_workbook(BytesIO(donnees))
-    for (feuille, cellule), valeur in changements.items():
-        classeur[feuille][cellule].value = valeur
-    flux = BytesIO()
-    classeur.save(flux)
-    return flux.getvalue()
 
 
 def etapes(client: Client, cls: Contrat) -> None:
