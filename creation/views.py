@@ -75,6 +75,12 @@ def _parties(brouillon: Brouillon) -> dict:
             if brouillon.collectivite_id in existantes
             else (brouillon.collectivite_nouvelle or {}).get("type")
         ),
+        # Le département du contrat : celui du service de l'État qui le signe, s'il est connu.
+        "departement": (
+            existantes[brouillon.etat_id].departement
+            if brouillon.etat_id in existantes
+            else (brouillon.etat_nouvelle or {}).get("departement", "")
+        ),
     }
 
 
@@ -124,11 +130,12 @@ def parties(request, brouillon):
 def contrat(request, brouillon):
     if not brouillon.parties_faites:
         return _precedente(request, "Commencez par les parties du contrat.", "parties")
-    type_collectivite = _parties(brouillon)["type_collectivite"]
+    parties = _parties(brouillon)
+    type_collectivite = parties["type_collectivite"]
     initial = {
         "type_collectivite": brouillon.type_collectivite or type_collectivite, "titre": brouillon.titre,
         "annee_debut": brouillon.annee_debut or 2024, "annee_fin": brouillon.annee_fin or 2027,
-        "departement": brouillon.departement, "date_signature": brouillon.date_signature_lue,
+        "departement": brouillon.departement or parties["departement"], "date_signature": brouillon.date_signature_lue,
         "lieu_signature": brouillon.lieu_signature,
         "annees_provisoires": ", ".join(str(a) for a in brouillon.annees_provisoires),
     }  # fmt: skip
