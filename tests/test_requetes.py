@@ -92,6 +92,15 @@ REQUETES = {
     # 2 et 20 comptes dans l'organisation de l'administrateur de l'organisation
     "comptes:liste": {"gestionnaire": 6, "admin": 6},
     "comptes:inviter": {"gestionnaire": 5, "admin": 6},
+    # Création d'un contrat : brouillon en session, 2 et 32 organisations proposées
+    "creation:accueil": {"admin-metropole": 8, "admin": 6},
+    "creation:parties": {"admin-metropole": 9, "admin": 7},
+    "creation:contrat": {"admin-metropole": 8, "admin": 6},
+    "creation:axes": {"admin-metropole": 9, "admin": 7},
+    "creation:annexe": {"admin-metropole": 7, "admin": 5},
+    "creation:modele": {"admin-metropole": 3, "admin": 2},
+    # 8 et 80 actions
+    "creation:suite": {"admin": 7},
 }
 
 
@@ -326,6 +335,8 @@ def test_chaque_adresse_lue_par_get_est_epinglee():
         "comptes:desactiver",
         "comptes:reactiver",
         "comptes:reinviter",
+        "creation:confirmer",
+        "creation:abandonner",
     }
     authentification = {"login", "logout"}
     # Page fixe, sans donnée : sa requête (aucune sans session) est épinglée par tests/pilotage/test_accessibilite.py.
@@ -370,4 +381,41 @@ def test_notifications_et_lots(jeux, cle, nom):
         cache.clear()
         reponse, mesures[jeu.libelle] = requetes_get(jeu.client(nom), url)
         assert all(c.titre in page(reponse) for c in contrats) or cle == "lots:liste", (cle, nom, jeu.libelle)
+    verifier(cle, nom, mesures)
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("creation:suite"))
+def test_creation_suite(jeux, cle, nom):
+    verifier(cle, nom, {jeu.libelle: mesurer(cle, nom, jeu)[1] for jeu in jeux["contrats"]})
+
+
+@pytest.mark.parametrize(("cle", "nom"), [p for p in cas("creation:") if p.values[0] != "creation:suite"])
+def test_creation_etapes(cle, nom):
+    """Les étapes de la création, un brouillon complet en session : le même nombre de requêtes quel que soit le
+    nombre d'organisations proposées comme parties."""
+    from contrats.enums import TypeOrganisation
+    from contrats.models import Organisation
+    from creation.brouillon import AxeBrouillon, Brouillon
+    from referentiel.models import Pilier
+
+    brouillon = Brouillon(
+        etat_id=Organisation.objects.get(slug="prefet-cote-dor-cls-2024-2027").pk,
+        collectivite_id=Organisation.objects.get(slug="dijon-metropole").pk,
+        type_collectivite=TypeOrganisation.METROPOLE, titre="Contrat témoin", annee_debut=2024, annee_fin=2027,
+        departement="21",
+        axes=[AxeBrouillon(numero=p.numero, intitule=p.intitule, pilier_numero=p.numero, etat={"2024": "1000"})
+              for p in Pilier.objects.order_by("numero")],
+    )  # fmt: skip
+    mesures = {}
+    for nombre in (2, 32):
+        for rang in range(Organisation.objects.filter(slug__startswith="mesure-").count(), nombre - 2):
+            type_ = TypeOrganisation.PREFECTURE if rang % 2 else TypeOrganisation.METROPOLE
+            Organisation.objects.create(slug=f"mesure-{rang}", nom=f"Organisation témoin {rang}", type=type_)
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=nom))
+        session = client.session
+        brouillon.en_session(session)
+        session.save()
+        cache.clear()
+        mesures[f"{nombre} organisations"] = requetes_get(client, reverse(cle))[1]
     verifier(cle, nom, mesures)

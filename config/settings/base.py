@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rapports",
     "pilotage",
     "national",
+    "creation",
 ]
 
 MIDDLEWARE = [

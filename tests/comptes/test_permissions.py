@@ -152,6 +152,25 @@ def cas():
     # L'administration : aux administrateurs de la plateforme ; les autres reçoivent la page 403.
     yield "admin:index", "get", lambda r, s: CONNEXION if r == "anonyme" else 200 if r == "admin" else 403, []
     yield from cas_comptes()
+    yield from cas_creation()
+
+
+CREATEURS = {"admin", "admin-metropole"}  # création d'un contrat : la plateforme, l'administrateur d'une organisation
+
+
+def cas_creation():
+    """Le parcours de création d'un contrat depuis son annexe : l'administrateur de la plateforme et celui d'une
+    organisation ; les autres reçoivent 403. Sans brouillon en session, chaque étape renvoie à la précédente."""
+    creer = lambda r, s: CONNEXION if r == "anonyme" else "ok" if r in CREATEURS else 403  # noqa: E731
+    connecte = lambda attendu: lambda r, s: CONNEXION if r == "anonyme" else attendu  # noqa: E731
+    for nom in ("accueil", "parties", "contrat", "axes", "annexe", "modele"):
+        yield f"creation:{nom}", "get", creer, []
+    for nom in ("parties", "contrat", "axes", "annexe", "confirmer", "abandonner"):
+        yield f"creation:{nom}", "post", creer, []
+    yield "creation:confirmer", "get", connecte(405), []
+    yield "creation:abandonner", "get", connecte(405), []
+    # La page qui suit la création : un contrat visible, et le droit de créer.
+    yield "creation:suite", "get", lambda r, s: attendu_ecriture(r, s, CREATEURS), [CLS]
 
 
 GESTIONNAIRES = {"admin", "admin-metropole"}  # comptes : l'administrateur de la plateforme, celui de l'organisation

@@ -24,6 +24,7 @@ COUCHES = [
     "rapports",
     "pilotage",
     "national",
+    "creation",
 ]
 REFERENCE_MODELE = re.compile(r"""^([a-z_]+)\.[A-Z]\w*$""")
 
