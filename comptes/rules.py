@@ -116,5 +116,9 @@ def est_de_mon_organisation(user, cible):
     )
 
 
+# Création d'un contrat depuis son annexe signée (creation/) : l'administrateur de la plateforme, et l'administrateur
+# d'une organisation pour un contrat dont son organisation est partie (vérifié à l'étape des parties).
+rules.add_perm("creation.creer_contrat", est_administrateur | admin_organisation)
+
 rules.add_perm("comptes.gerer_comptes", est_administrateur | admin_organisation)
 rules.add_perm("comptes.gerer_compte", est_administrateur | (admin_organisation & est_de_mon_organisation))

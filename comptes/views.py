@@ -167,5 +167,6 @@ def donnees_personnelles(request):
         "inactivite_minutes": settings.SESSION_COOKIE_AGE // 60,
         "blocage_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "echecs": settings.AXES_FAILURE_LIMIT,
+        "notifications_jours": settings.NOTIFICATIONS_CONSERVATION_JOURS,
     }
     return render(request, "comptes/donnees_personnelles.html", contexte)

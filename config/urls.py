@@ -45,6 +45,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
     path("rapports/lots/", include("rapports.urls_lots")),
+    # Avant « contrats/<slug>/ » : « nouveau » n'est le slug d'aucun contrat (creation/services.py).
+    path("contrats/nouveau/", include("creation.urls")),
     path("contrats/", include("pilotage.urls")),
     path("national/", include("national.urls")),
     path("contrats/<slug:slug>/", include("indicateurs.urls")),

@@ -21,6 +21,7 @@ from commun.excel import (
 from finances.selectors import NON_SAISI, execution_du_contrat, tableau_budgetaire, versements_du_contrat
 
 ZERO = Decimal("0")
+SANS_OBJET = "sans objet"  # une mention d'absence (commun.excel.MENTIONS), jamais un 0
 
 
 def classeur_budget(contrat, date: datetime.date | None = None) -> Workbook:
@@ -153,18 +154,25 @@ def classeur_execution(contrat) -> Workbook:
         ecrire_texte(feuille, ligne, 8, "oui" if cellule.sous_consommation else ("" if cellule.saisie else NON_SAISI))
         ecrire_texte(feuille, ligne, 9, cellule.justification)
         ligne += 1
-    fin = max(ligne - 1, debut)
+    fin = ligne - 1
     feuille.cell(row=ligne, column=1, value="TOTAL").font = GRAS
-    for colonne in (4, 5, 6):
-        cellule = feuille.cell(row=ligne, column=colonne, value=f"=SUM({col(colonne)}{debut}:{col(colonne)}{fin})")
-        cellule.number_format = FORMAT_EUROS
-        cellule.font = GRAS
-    # Le taux global rapporte le réalisé au seul prévu des cellules saisies (comme la page et les rapports).
-    prevu_saisi = f"SUMPRODUCT(ISNUMBER(F{debut}:F{fin})*D{debut}:D{fin})"
-    taux = feuille.cell(row=ligne, column=7, value=f'=IF({prevu_saisi}=0,"",SUM(F{debut}:F{fin})/{prevu_saisi})')
-    taux.number_format = FORMAT_TAUX
-    taux.font = GRAS
-    feuille.auto_filter.ref = f"A5:I{fin}"
+    if fin < debut:
+        # Aucune ligne : pas de somme (elle citerait sa propre cellule, référence circulaire), rien n'est un zéro.
+        for colonne in (4, 5, 6, 7):
+            ecrire_texte(feuille, ligne, colonne, SANS_OBJET)
+    else:
+        for colonne in (4, 5, 6):
+            formule = f"=SUM({col(colonne)}{debut}:{col(colonne)}{fin})"
+            cellule = feuille.cell(row=ligne, column=colonne, value=formule)
+            cellule.number_format = FORMAT_EUROS
+            cellule.font = GRAS
+        # Le taux global rapporte le réalisé au seul prévu des cellules saisies (comme la page et les rapports).
+        prevu_saisi = f"SUMPRODUCT(ISNUMBER(F{debut}:F{fin})*D{debut}:D{fin})"
+        formule = f'=IF({prevu_saisi}=0,"",SUM(F{debut}:F{fin})/{prevu_saisi})'
+        taux = feuille.cell(row=ligne, column=7, value=formule)
+        taux.number_format = FORMAT_TAUX
+        taux.font = GRAS
+    feuille.auto_filter.ref = f"A5:I{max(fin, debut)}"
 
     versements = classeur.create_sheet("Versements")
     ligne = debut = feuille_preparer(
@@ -182,8 +190,13 @@ def classeur_execution(contrat) -> Workbook:
         ecrire_texte(versements, ligne, 5, versement.code_activite)
         ecrire_texte(versements, ligne, 6, versement.compte)
         ligne += 1
-    versements.cell(row=ligne, column=1, value="TOTAL").font = GRAS
-    total = versements.cell(row=ligne, column=3, value=f"=SUM(C{debut}:C{max(ligne - 1, debut)})")
-    total.number_format = FORMAT_EUROS
-    total.font = GRAS
+    if ligne == debut:
+        # Aucun versement : ni somme circulaire sur sa propre cellule, ni « 0 € » qui passerait pour un montant.
+        versements.cell(row=ligne, column=1, value="TOTAL (aucun versement enregistré)").font = GRAS
+        ecrire_texte(versements, ligne, 3, SANS_OBJET)
+    else:
+        versements.cell(row=ligne, column=1, value="TOTAL").font = GRAS
+        total = versements.cell(row=ligne, column=3, value=f"=SUM(C{debut}:C{ligne - 1})")
+        total.number_format = FORMAT_EUROS
+        total.font = GRAS
     return classeur

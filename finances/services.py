@@ -34,8 +34,12 @@ ZERO = Decimal("0")
 Montants = dict[tuple, Decimal]
 
 
-def regles_budget(*, contrat, montants: Montants, annees=None) -> list[str]:
-    """Les règles de cofinancement violées par ces montants, en français. `montants` porte sur des objets Action."""
+def regles_budget(*, contrat, montants: Montants, annees=None, annonces=None) -> list[str]:
+    """Les règles de cofinancement violées par ces montants, en français. `montants` porte sur des objets Action.
+
+    `annonces` : les montants de l'État annoncés par axe (non provisoires) à confronter aux lignes ; lus en base
+    quand ils ne sont pas donnés. Un contrat pas encore enregistré (creation/) les donne, avec ses actions et ses axes
+    non enregistrés, chacun muni d'un identifiant provisoire."""
     erreurs = []
     par_action = defaultdict(lambda: defaultdict(lambda: ZERO))
     par_annee = defaultdict(lambda: defaultdict(lambda: ZERO))
@@ -68,9 +72,10 @@ def regles_budget(*, contrat, montants: Montants, annees=None) -> list[str]:
                     f"({euros(parts[Financeur.ETAT])}) ; la convention exige des financements au moins équivalents."
                 )
 
-    annonces = MontantAnnonce.objects.filter(
-        contrat=contrat, axe__isnull=False, financeur=Financeur.ETAT, provisoire=False
-    ).select_related("axe")
+    if annonces is None:
+        annonces = MontantAnnonce.objects.filter(
+            contrat=contrat, axe__isnull=False, financeur=Financeur.ETAT, provisoire=False
+        ).select_related("axe")
     for annonce in annonces:
         if annees is not None and annonce.annee not in annees:
             continue

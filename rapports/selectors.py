@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +17,14 @@ from actions.models import Action, Jalon
 from commun.formats import periode
 from contrats.enums import RoleSignataire, TypeEcheance
 from contrats.models import Deliberation, Echeance
-from finances.selectors import Budget, CelluleExecution, ExecutionContrat, execution_du_contrat
+from finances.enums import Financeur
+from finances.selectors import (
+    Budget,
+    CelluleExecution,
+    ExecutionContrat,
+    execution_du_contrat,
+    versements_du_contrat,
+)
 from indicateurs.enums import Portee, StatutSuivi
 from indicateurs.models import Realisation, RecitAction, SuiviAnnuel
 from indicateurs.selectors import BilanCibles, Mesure, bilan_cibles
@@ -158,6 +166,22 @@ class Synthese:
 
 
 @dataclass
+class FinancesAnnee:
+    """Une année de l'annexe budgétaire vue par financeur, et les versements de l'État de cet exercice : lus dans
+    les modèles de lecture des finances (execution_du_contrat, versements_du_contrat), jamais recalculés ici."""
+
+    annee: int
+    par_financeur: list[tuple[str, Budget]]  # (libellé, comme la page et le classeur d'exécution), État d'abord
+    versements: list  # les Versement de l'exercice, par date
+    du: Decimal  # part de l'État en vigueur pour l'exercice
+    verse: Decimal
+
+    @property
+    def reste(self) -> Decimal:
+        return self.du - self.verse
+
+
+@dataclass
 class Rapport:
     contrat: object
     cle: CleRapport
@@ -171,6 +195,24 @@ class Rapport:
     echeance: object
     genere_le: datetime.date
     graphiques: dict = field(default_factory=dict)
+    execution: ExecutionContrat | None = field(default=None, repr=False)
+
+    @cached_property
+    def finances_par_annee(self) -> list[FinancesAnnee]:
+        """Réalisé par financeur et versements, année par année : une requête (les versements), faite seulement
+        par le rapport qui les montre (pas par le projet de délibération)."""
+        execution = self.execution
+        versements = versements_du_contrat(self.contrat, execution)
+        return [
+            FinancesAnnee(
+                annee=annee,
+                par_financeur=[(Financeur(f).label, execution.budget_total(annee, f)) for f in execution.financeurs],
+                versements=[v for v in versements.liste if v.annee == annee],
+                du=versements.par_annee[annee][0],
+                verse=versements.par_annee[annee][1],
+            )
+            for annee in self.annees
+        ]
 
     @property
     def actions(self) -> list[ActionRapport]:
@@ -331,6 +373,7 @@ def rapport_donnees(contrat, cle: CleRapport, *, genere_le: datetime.date | None
         vote=lien.deliberation if lien else None,
         echeance=echeance,
         genere_le=genere_le or timezone.localdate(),
+        execution=execution,
     )
 
 

@@ -32,7 +32,8 @@ from actions.models import Action, Jalon
 from comptes.enums import Role
 from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.enums import CategorieQuartier, RoleSignataire
-from contrats.models import InstanceGouvernance, PartenaireAssocie, Quartier, SousAxe, Visa
+from contrats.models import Contrat, InstanceGouvernance, PartenaireAssocie, Quartier, SousAxe, Visa
+from creation.modele import ActionAnnexe, IndicateurAnnexe, classeur_annexe
 from finances.enums import Financeur
 from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce
 from indicateurs.enums import Portee
@@ -672,3 +673,57 @@ def annee_presque_complete(contrat, annee, sauf=None):
               for a in Action.objects.du_contrat(contrat)}  # fmt: skip
     suivi = suivi_obtenir(contrat=contrat, annee=annee)
     saisie_enregistrer(user=metropole, suivi=suivi, version=suivi.version, valeurs=valeurs, recits=recits)
+
+
+# --- Création d'un contrat depuis son annexe ------------------------------------------------------------------------
+
+
+def annexe_du_contrat(contrat: Contrat, *, total: bool = False) -> bytes:
+    """Le classeur de l'annexe, rempli depuis un contrat chargé : ses actions, leurs montants initiaux (État,
+    collectivité) et leurs indicateurs (T0 et cibles, « nd » compris). `total` : avec la ligne TOTAL de l'annexe."""
+    montants = {}
+    for ligne in LigneBudgetaire.objects.du_contrat(contrat).initiales():
+        parts = montants.setdefault(ligne.action_id, {}).setdefault(ligne.annee, {})
+        parts[ligne.financeur] = ligne.montant
+    actions = [
+        ActionAnnexe(
+            axe=action.axe.numero, numero=action.numero, intitule=action.intitule, nature=action.nature,
+            montants={annee: (p[Financeur.ETAT], p[Financeur.COLLECTIVITE])
+                      for annee, p in montants[action.pk].items()},
+        )
+        for action in contrat.actions.select_related("axe").order_by("ordre")
+    ]  # fmt: skip
+    indicateurs = []
+    for indicateur in Indicateur.objects.du_contrat(contrat):
+        cibles = {c.annee: c for c in indicateur.cibles.all()}
+        nd = next((c for c in cibles.values() if c.nd), None)
+        indicateurs.append(
+            IndicateurAnnexe(
+                action=indicateur.action.numero, libelle=indicateur.libelle, t0=indicateur.t0,
+                cibles={annee: c.valeur for annee, c in cibles.items()}, unite=indicateur.unite,
+                commentaire=indicateur.commentaire, nd_motif=nd.nd_motif if nd else "",
+                nd_date_limite=nd.nd_date_limite if nd else None,
+            )
+        )  # fmt: skip
+    classeur = classeur_annexe(titre=contrat.titre, annees=contrat.annees, axes=list(contrat.axes.all()),
+                               actions=actions, indicateurs=indicateurs)  # fmt: skip
+    if total:
+        feuille = classeur["Tableau budgétaire"]
+        ligne = 7 + len(actions)
+        feuille.cell(row=ligne, column=3, value="TOTAL")
+        for colonne in range(4, 4 + 3 * len(contrat.annees)):
+            feuille.cell(row=ligne, column=colonne, value=sum(feuille.cell(row=r, column=colonne).value
+                                                            for r in range(7, ligne)))  # fmt: skip
+    flux = BytesIO()
+    classeur.save(flux)
+    return flux.getvalue()
+
+
+def modifier(donnees: bytes, changements: dict) -> bytes:
+    """Le classeur, avec des cellules changées : {("Tableau budgétaire", "F7"): 60000, …}."""
+    classeur = load_workbook(BytesIO(donnees))
+    for (feuille, cellule), valeur in changements.items():
+        classeur[feuille][cellule].value = valeur
+    flux = BytesIO()
+    classeur.save(flux)
+    return flux.getvalue()

@@ -47,7 +47,7 @@ from tests.outils import (
 # la valeur mesurée et la ligne à recopier.
 REQUETES = {
     # 1 et 12 contrats visibles
-    "accueil": {"metropole": 9, "ddets": 9, "admin": 8},
+    "accueil": {"metropole": 9, "ddets": 9, "admin": 9},
     "pilotage:liste": {"metropole": 7, "ddets": 7, "admin": 7},
     # 8 et 80 actions
     "pilotage:contrat": {"metropole": 32, "admin": 32},
@@ -68,13 +68,16 @@ REQUETES = {
     "finances:execution_xlsx": {"finances": 10, "admin": 8},
     "finances:import": {"finances": 6, "metropole": 6, "admin": 6},
     "finances:modele": {"finances": 10, "admin": 8},
+    "finances:execution_grille": {"finances": 11, "metropole": 11, "admin": 11},
+    "finances:versements": {"finances": 13, "admin": 13},
+    "finances:versement_modifier": {"finances": 8, "admin": 8},
     "rapports:liste": {"secretariat": 9, "admin": 9},
-    "rapports:apercu mi-parcours": {"secretariat": 21, "admin": 21},
-    "rapports:apercu annuel-2025": {"secretariat": 21, "admin": 21},
+    "rapports:apercu mi-parcours": {"secretariat": 22, "admin": 22},  # + les versements (annexe 1)
+    "rapports:apercu annuel-2025": {"secretariat": 22, "admin": 22},
     "rapports:apercu deliberation-mi-parcours": {"secretariat": 21, "admin": 21},
     "rapports:apercu deliberation-annuel-2025": {"secretariat": 21, "admin": 21},
-    "rapports:pdf mi-parcours": {"secretariat": 20, "admin": 18},
-    "rapports:pdf annuel-2025": {"secretariat": 20, "admin": 18},
+    "rapports:pdf mi-parcours": {"secretariat": 21, "admin": 19},
+    "rapports:pdf annuel-2025": {"secretariat": 21, "admin": 19},
     "rapports:pdf deliberation-mi-parcours": {"secretariat": 20, "admin": 18},
     "rapports:pdf deliberation-annuel-2025": {"secretariat": 20, "admin": 18},
     "rapports:version": {"secretariat": 6, "admin": 4},
@@ -84,11 +87,24 @@ REQUETES = {
     "lots:liste": {"metropole": 7, "admin": 7},
     "lots:detail": {"metropole": 7, "admin": 7},
     # 3 et 20 contrats (jeu national synthétique)
-    "national:tableau": {"national": 15, "region": 17, "ddets": 17, "admin": 15},
+    "national:tableau": {"national": 16, "region": 18, "ddets": 18, "admin": 16},
     "national:xlsx": {"national": 14, "admin": 13},
-    "national:indicateur": {"national": 16, "region": 18},
-    "national:indicateur_creer": {"national": 5},
-    "national:indicateur_modifier": {"national": 6},
+    "national:indicateur": {"national": 17, "region": 19},
+    "national:indicateur_creer": {"national": 6},
+    "national:indicateur_modifier": {"national": 7},
+    # 2 et 20 comptes dans l'organisation de l'administrateur de l'organisation
+    "comptes:liste": {"gestionnaire": 6, "admin": 6},
+    "comptes:inviter": {"gestionnaire": 5, "admin": 6},
+    # Création d'un contrat : brouillon en session, 2 et 32 organisations proposées
+    "creation:accueil": {"admin-metropole": 8, "admin": 6},
+    "creation:parties": {"admin-metropole": 9, "admin": 7},
+    "creation:contrat": {"admin-metropole": 8, "admin": 6},
+    "creation:axes": {"admin-metropole": 9, "admin": 7},
+    "creation:annexe": {"admin-metropole": 7, "admin": 5},
+    "creation:modele": {"admin-metropole": 3, "admin": 2},
+    # 8 et 80 actions
+    "creation:suite": {"admin": 7},
+    # 3 et 20 contrats (jeu national synthétique), une évaluation et une pièce par action
     "national:evaluations_xlsx": {"national": 5, "admin": 4},
     # 8 et 80 actions : une évaluation, une pièce justificative et un document par action
     "documents:liste": {"metropole": 9, "admin": 7},
@@ -174,8 +190,10 @@ def adresse(cle: str, contrat: Contrat) -> str:
         return reverse(nom)
     if nom == "pilotage:action":
         args = [contrat.slug, "1"]
-    elif nom in ("indicateurs:grille", "finances:budget_annee"):
+    elif nom in ("indicateurs:grille", "finances:budget_annee", "finances:execution_grille"):
         args = [contrat.slug, ANNEE]
+    elif nom == "finances:versement_modifier":
+        args = [contrat.slug, contrat.versements.order_by("pk").first().pk]
     elif nom == "indicateurs:detail":  # l'indicateur national : cibles nd, une fixée, valeurs corrigées
         args = [
             contrat.slug,
@@ -322,6 +340,23 @@ def test_vue_nationale(cle, nom):
     verifier(cle, nom, mesures)
 
 
+@pytest.mark.parametrize(("cle", "nom"), cas("comptes:"))
+def test_comptes(cle, nom):
+    """La liste des comptes et l'invitation : le même nombre de requêtes pour 2 et 20 comptes de l'organisation."""
+    organisation = OrganisationFactory(departement="96")
+    gestionnaire = ProfilFactory(organisation=organisation, role=Role.ADMIN_ORGANISATION).user
+    mesures = {}
+    for nombre in (2, 20):
+        while organisation.profils.count() < nombre + 1:
+            ProfilFactory(organisation=organisation, role=Role.AGENT_COLLECTIVITE)
+        client = Client()
+        client.force_login(gestionnaire if nom == "gestionnaire" else get_user_model().objects.get(username="admin"))
+        cache.clear()
+        reponse, mesures[f"{nombre} comptes"] = requetes_get(client, reverse(cle))
+        assert reponse.status_code == 200, (cle, nom, reponse.status_code)
+    verifier(cle, nom, mesures)
+
+
 def test_un_vrai_pdf_coute_les_memes_requetes(jeux):
     """WeasyPrint ne lit pas la base : un PDF réellement mis en page coûte ce que coûte le PDF factice."""
     cle = "rapports:pdf deliberation-annuel-2025"
@@ -352,6 +387,12 @@ def test_chaque_adresse_lue_par_get_est_epinglee():
         "rapports:version_transmise",
         "notifications:ouvrir",
         "notifications:tout_lire",
+        "finances:versement_supprimer",
+        "comptes:desactiver",
+        "comptes:reactiver",
+        "comptes:reinviter",
+        "creation:confirmer",
+        "creation:abandonner",
         "evaluation:statut",
         "evaluation:piece",
     }
@@ -360,6 +401,20 @@ def test_chaque_adresse_lue_par_get_est_epinglee():
     authentification.add("accessibilite")
     # Sonde de santé, sans session : sa seule requête (SELECT 1) est épinglée par tests/production/test_sante.py.
     authentification.add("sante")
+    # Pages fixes, sans donnée d'un contrat ni d'une liste (mentions, données personnelles, mot de passe, état de la
+    # session en JSON, reprise d'une saisie gardée) : Django ou comptes/views.py, quelques requêtes de session au plus.
+    authentification |= {
+        "mentions_legales",
+        "donnees_personnelles",
+        "password_change",
+        "password_change_done",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "comptes:session",
+        "comptes:reprise",
+    }
     epinglees = {cle.partition(" ")[0].partition("?")[0] for cle in REQUETES}
     assert noms - post_seulement - authentification == epinglees
 
@@ -384,4 +439,41 @@ def test_notifications_et_lots(jeux, cle, nom):
         cache.clear()
         reponse, mesures[jeu.libelle] = requetes_get(jeu.client(nom), url)
         assert all(c.titre in page(reponse) for c in contrats) or cle == "lots:liste", (cle, nom, jeu.libelle)
+    verifier(cle, nom, mesures)
+
+
+@pytest.mark.parametrize(("cle", "nom"), cas("creation:suite"))
+def test_creation_suite(jeux, cle, nom):
+    verifier(cle, nom, {jeu.libelle: mesurer(cle, nom, jeu)[1] for jeu in jeux["contrats"]})
+
+
+@pytest.mark.parametrize(("cle", "nom"), [p for p in cas("creation:") if p.values[0] != "creation:suite"])
+def test_creation_etapes(cle, nom):
+    """Les étapes de la création, un brouillon complet en session : le même nombre de requêtes quel que soit le
+    nombre d'organisations proposées comme parties."""
+    from contrats.enums import TypeOrganisation
+    from contrats.models import Organisation
+    from creation.brouillon import AxeBrouillon, Brouillon
+    from referentiel.models import Pilier
+
+    brouillon = Brouillon(
+        etat_id=Organisation.objects.get(slug="prefet-cote-dor-cls-2024-2027").pk,
+        collectivite_id=Organisation.objects.get(slug="dijon-metropole").pk,
+        type_collectivite=TypeOrganisation.METROPOLE, titre="Contrat témoin", annee_debut=2024, annee_fin=2027,
+        departement="21",
+        axes=[AxeBrouillon(numero=p.numero, intitule=p.intitule, pilier_numero=p.numero, etat={"2024": "1000"})
+              for p in Pilier.objects.order_by("numero")],
+    )  # fmt: skip
+    mesures = {}
+    for nombre in (2, 32):
+        for rang in range(Organisation.objects.filter(slug__startswith="mesure-").count(), nombre - 2):
+            type_ = TypeOrganisation.PREFECTURE if rang % 2 else TypeOrganisation.METROPOLE
+            Organisation.objects.create(slug=f"mesure-{rang}", nom=f"Organisation témoin {rang}", type=type_)
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=nom))
+        session = client.session
+        brouillon.en_session(session)
+        session.save()
+        cache.clear()
+        mesures[f"{nombre} organisations"] = requetes_get(client, reverse(cle))[1]
     verifier(cle, nom, mesures)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "evaluation",
     "pilotage",
     "national",
+    "creation",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ import logging
 import re
 import zipfile
 from bisect import bisect_right
+from contextlib import contextmanager
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -25,20 +26,18 @@ ILLISIBLE = (
 )
 
 
-def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, list[Erreur]]:
-    """Les lignes de données de la feuille (numéro de ligne, valeurs brutes) et les erreurs de forme du classeur.
-    Aucune formule n'est évaluée : openpyxl en lecture seule, sans les valeurs calculées."""
+@contextmanager
+def classeur_ouvert(donnees: bytes):
+    """Le classeur, ouvert sans évaluer aucune formule (openpyxl en lecture seule, sans les valeurs calculées) ; tout
+    échec de lecture, à l'ouverture ou dans une feuille, devient un refus du fichier en français. Sert aussi à la
+    lecture de l'annexe (creation/)."""
     try:
         classeur = load_workbook(BytesIO(donnees), read_only=True, data_only=False, keep_links=False)
     except Exception as erreur:  # openpyxl lève des exceptions de toutes sortes sur un fichier non conforme
         logger.info("Import Excel : classeur illisible (%r)", erreur)
         raise FichierRefuse(ILLISIBLE) from erreur
     try:
-        nom, colonnes = FEUILLES[type_import], COLONNES[type_import]
-        feuille = _feuille_trouver(classeur, nom)
-        lignes, erreurs = _feuille_lire(feuille, contrat=contrat, nom=nom, colonnes=colonnes)
-        erreurs += _formules_hors_colonnes(donnees, feuille, nom=nom, nb_colonnes=len(colonnes))
-        return lignes, erreurs
+        yield classeur
     except FichierRefuse:
         raise
     except Exception as erreur:  # XML de feuille malformé, styles incohérents…
@@ -48,7 +47,17 @@ def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, l
         classeur.close()
 
 
-def _feuille_trouver(classeur, nom: str):
+def classeur_lire(donnees: bytes, *, contrat, type_import: str) -> tuple[list, list[Erreur]]:
+    """Les lignes de données de la feuille (numéro de ligne, valeurs brutes) et les erreurs de forme du classeur."""
+    with classeur_ouvert(donnees) as classeur:
+        nom, colonnes = FEUILLES[type_import], COLONNES[type_import]
+        feuille = feuille_trouver(classeur, nom)
+        lignes, erreurs = _feuille_lire(feuille, contrat=contrat, nom=nom, colonnes=colonnes)
+        erreurs += formules_hors_colonnes(donnees, feuille, nom=nom, nb_colonnes=len(colonnes))
+        return lignes, erreurs
+
+
+def feuille_trouver(classeur, nom: str):
     trouvees = [f for f in classeur.sheetnames if normaliser(f) == normaliser(nom)]
     if not trouvees:
         presentes = ", ".join(f"« {f} »" for f in classeur.sheetnames) or "aucune"
@@ -62,6 +71,23 @@ def _feuille_trouver(classeur, nom: str):
     return classeur[trouvees[0]]
 
 
+def valeurs_de_la_ligne(cellules, *, numero: int, nom: str, erreurs: list[Erreur], nb_colonnes: int) -> list:
+    """Les valeurs brutes d'une ligne, complétée à `nb_colonnes` : formules et valeurs d'erreur Excel refusées
+    (signalées dans `erreurs`, la valeur devient REFUSEE). Sert aussi à la lecture de l'annexe (creation/)."""
+    valeurs = []
+    for colonne, cellule in enumerate(cellules, start=1):
+        valeur = cellule.value
+        cellule_ref = f"{get_column_letter(colonne)}{numero}"
+        if cellule.data_type == "f" or (isinstance(valeur, str) and valeur.lstrip().startswith("=")):
+            erreurs.append(Erreur(f"Formule refusée en {nom}!{cellule_ref} : saisissez une valeur.", nom, cellule_ref))
+            valeur = REFUSEE
+        elif cellule.data_type == "e":
+            erreurs.append(Erreur(f"Valeur d'erreur Excel « {valeur} » : saisissez une valeur.", nom, cellule_ref))
+            valeur = REFUSEE
+        valeurs.append(valeur)
+    return valeurs + [None] * (nb_colonnes - len(valeurs))
+
+
 def _feuille_lire(feuille, *, contrat, nom: str, colonnes: list[str]) -> tuple[list, list[Erreur]]:
     erreurs: list[Erreur] = []
     lignes = []
@@ -69,20 +95,7 @@ def _feuille_lire(feuille, *, contrat, nom: str, colonnes: list[str]) -> tuple[l
     for numero, cellules in enumerate(
         feuille.iter_rows(min_row=1, max_row=EXCEL_LIGNES_MAX, max_col=len(colonnes)), start=1
     ):
-        valeurs = []
-        for colonne, cellule in enumerate(cellules, start=1):
-            valeur = cellule.value
-            cellule_ref = f"{get_column_letter(colonne)}{numero}"
-            if cellule.data_type == "f" or (isinstance(valeur, str) and valeur.lstrip().startswith("=")):
-                erreurs.append(
-                    Erreur(f"Formule refusée en {nom}!{cellule_ref} : saisissez une valeur.", nom, cellule_ref)
-                )
-                valeur = REFUSEE
-            elif cellule.data_type == "e":
-                erreurs.append(Erreur(f"Valeur d'erreur Excel « {valeur} » : saisissez une valeur.", nom, cellule_ref))
-                valeur = REFUSEE
-            valeurs.append(valeur)
-        valeurs += [None] * (len(colonnes) - len(valeurs))
+        valeurs = valeurs_de_la_ligne(cellules, numero=numero, nom=nom, erreurs=erreurs, nb_colonnes=len(colonnes))
         if numero == 2:
             _titre_verifier(valeurs[0], contrat=contrat, feuille=nom)
         elif numero == LIGNE_ENTETES:
@@ -126,7 +139,7 @@ _CELLULE_XML = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _FORMULE_XML = re.compile(rb"<(?:\w+:)?f\b")
 
 
-def _formules_hors_colonnes(donnees: bytes, feuille, *, nom: str, nb_colonnes: int) -> list[Erreur]:
+def formules_hors_colonnes(donnees: bytes, feuille, *, nom: str, nb_colonnes: int) -> list[Erreur]:
     """Les formules au-delà des colonnes importées, repérées dans le XML de la feuille (balises <f> des cellules,
     en temps linéaire) : openpyxl ne les verrait qu'en complétant chaque ligne jusqu'à sa dernière cellule, soit
     des secondes de calcul pour quelques Ko d'un fichier hostile. Les colonnes importées sont contrôlées cellule

@@ -22,6 +22,7 @@ DEPOSANTS = {"admin", "ddets", "metropole", "finances", "secretariat"}  # docume
 EVALUATEURS = {"admin", "metropole"}  # évaluation à mi-parcours : saisie et pièces par la collectivité
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
 EXAMINATEURS = {"admin", "ddets", "metropole"}
+EXECUTANTS = {"admin", "finances", "metropole"}  # exécution et versements saisis dans le navigateur
 LOTS = {
     "admin",
     "ddets",
@@ -29,6 +30,17 @@ LOTS = {
     "secretariat",
     "autre-territoire",
 }  # génération de rapports par lots  # un agent de l'une ou l'autre partie examine un constat
+
+
+def saisir(role, slug):
+    """Exécution et versements saisis dans le navigateur : les financiers et la collectivité."""
+    return attendu_ecriture(role, slug, EXECUTANTS)
+
+
+def inexistant(role, slug):
+    """Un versement qui n'existe pas : 404 pour qui peut saisir, le refus habituel pour les autres."""
+    attendu = saisir(role, slug)
+    return 404 if attendu == "ok" else attendu
 
 
 def cas():
@@ -59,6 +71,14 @@ def cas():
         yield "finances:avenant_creer", "get", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "finances:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "indicateurs:grille", "get", lire, [slug, annee]
+        # Exécution et versements saisis dans le navigateur : les financiers et la collectivité.
+        yield "finances:execution_grille", "get", lire, [slug, annee]
+        yield "finances:execution_grille", "post", saisir, [slug, annee]
+        yield "finances:versements", "get", lire, [slug]
+        yield "finances:versements", "post", saisir, [slug]
+        yield "finances:versement_modifier", "get", inexistant, [slug, 999999]
+        yield "finances:versement_modifier", "post", inexistant, [slug, 999999]
+        yield "finances:versement_supprimer", "post", inexistant, [slug, 999999]
         yield "indicateurs:detail", "get", lire, [slug, indicateur.pk]
         yield (
             "finances:budget_annee",
@@ -136,6 +156,25 @@ def cas():
     # L'administration : aux administrateurs de la plateforme ; les autres reçoivent la page 403.
     yield "admin:index", "get", lambda r, s: CONNEXION if r == "anonyme" else 200 if r == "admin" else 403, []
     yield from cas_comptes()
+    yield from cas_creation()
+
+
+CREATEURS = {"admin", "admin-metropole"}  # création d'un contrat : la plateforme, l'administrateur d'une organisation
+
+
+def cas_creation():
+    """Le parcours de création d'un contrat depuis son annexe : l'administrateur de la plateforme et celui d'une
+    organisation ; les autres reçoivent 403. Sans brouillon en session, chaque étape renvoie à la précédente."""
+    creer = lambda r, s: CONNEXION if r == "anonyme" else "ok" if r in CREATEURS else 403  # noqa: E731
+    connecte = lambda attendu: lambda r, s: CONNEXION if r == "anonyme" else attendu  # noqa: E731
+    for nom in ("accueil", "parties", "contrat", "axes", "annexe", "modele"):
+        yield f"creation:{nom}", "get", creer, []
+    for nom in ("parties", "contrat", "axes", "annexe", "confirmer", "abandonner"):
+        yield f"creation:{nom}", "post", creer, []
+    yield "creation:confirmer", "get", connecte(405), []
+    yield "creation:abandonner", "get", connecte(405), []
+    # La page qui suit la création : un contrat visible, et le droit de créer.
+    yield "creation:suite", "get", lambda r, s: attendu_ecriture(r, s, CREATEURS), [CLS]
 
 
 def cas_documents(contrat, action):

@@ -1,6 +1,7 @@
 """Les données réelles ne disent que ce que disent les documents signés. Ce qu'un document tait reste vide et
 l'application l'écrit « non précisé » ; ce qui vient d'une règle nationale ou de l'application le dit."""
 
+import datetime
 import re
 from io import BytesIO
 from pathlib import Path
@@ -166,3 +167,14 @@ def test_aucune_unite_n_est_tiree_du_libelle():
     from indicateurs.models import Indicateur
 
     assert not Indicateur.objects.filter(action__contrat__slug__in=SLUGS).exclude(unite="").exists()
+
+
+def test_le_cls_n_a_pas_d_echeance_de_rapport_annuel_que_son_texte_ne_date_pas():
+    """CLS, Art. 2.3 : un « rapport succinct d'état d'avancement » chaque année, sans date ni transmission au préfet
+    (seul le rapport à mi-parcours a la sienne, le 31/03/2026) ; la CALPAE, Art. 2.4 : le rapport d'exécution au
+    plus tard le 31 mars de l'exercice suivant. Aucune date n'est inventée pour le CLS."""
+    assert not Echeance.objects.filter(contrat__slug=CLS, type=TypeEcheance.RAPPORT_ANNUEL).exists()
+    mi_parcours = Echeance.objects.get(contrat__slug=CLS, type=TypeEcheance.RAPPORT_MI_PARCOURS)
+    assert mi_parcours.date == datetime.date(2026, 3, 31)
+    calpae = Echeance.objects.filter(contrat__slug=CALPAE, type=TypeEcheance.RAPPORT_ANNUEL)
+    assert [(e.annee, e.date) for e in calpae] == [(2020, datetime.date(2021, 3, 31))]

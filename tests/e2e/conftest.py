@@ -65,15 +65,28 @@ def navigateur():
 
 @pytest.fixture
 def ouvrir(navigateur, live_server):
-    """ouvrir("metropole") → une page connectée sous ce compte, dans son propre contexte de navigateur."""
+    """ouvrir("metropole") → une page connectée sous ce compte, dans son propre contexte de navigateur ;
+    ouvrir("secretariat", annuler=1) : la première confirmation demandée est annulée."""
     contextes = []
 
-    def _ouvrir(identifiant, mot_de_passe=MOT_DE_PASSE_DEMO):
+    def _ouvrir(identifiant, mot_de_passe=MOT_DE_PASSE_DEMO, *, annuler=0):
         contexte = navigateur.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
         contexte.set_default_timeout(DELAI_MS)
         contextes.append(contexte)
-        # Les confirmations (« data-confirmer » : soumettre, valider…) sont acceptées, comme par l'utilisateur.
-        contexte.on("page", lambda p: p.on("dialog", lambda d: d.accept() if d.type == "confirm" else None))
+        # Les confirmations (« data-confirmer » : soumettre, valider…) sont acceptées, comme par l'utilisateur ;
+        # les `annuler` premières sont refusées (« Annuler »), pour vérifier qu'alors rien n'est envoyé.
+        a_annuler = [annuler]
+
+        def repondre(dialogue):
+            if dialogue.type != "confirm":
+                return
+            if a_annuler[0] > 0:
+                a_annuler[0] -= 1
+                dialogue.dismiss()
+            else:
+                dialogue.accept()
+
+        contexte.on("page", lambda p: p.on("dialog", repondre))
         page = contexte.new_page()
         page.goto("/connexion/")
         page.fill("#id_username", identifiant)

@@ -59,6 +59,15 @@ HORS_PAGES = {
     "finances:budget_xlsx": "classeur Excel",
     "finances:execution_xlsx": "classeur Excel",
     "finances:modele": "classeur Excel",
+    "creation:modele": "classeur Excel",
+    "creation:confirmer": "POST seulement",
+    "creation:abandonner": "POST seulement",
+}
+# La création d'un contrat : chaque étape dépend du brouillon en session ; tests/e2e/test_creation.py la parcourt dans
+# le navigateur, axe-core compris, à 1366 px et à 375 px.
+HORS_PAGES |= {
+    f"creation:{nom}": "parcours de création, vérifié par tests/e2e/test_creation.py"
+    for nom in ("accueil", "parties", "contrat", "axes", "annexe", "suite")
 }
 # Pages dont la mise en page change à 375 px : vérifiées aussi à cette largeur.
 PAGES_ETROITES = {

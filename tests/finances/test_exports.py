@@ -2,21 +2,25 @@
 
 import datetime
 import html
+import re
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from actions.models import Action
 from contrats.models import Contrat
 from finances.enums import Financeur
-from finances.exports import classeur_budget
+from finances.exports import classeur_budget, classeur_execution
 from finances.models import Execution
 from finances.selectors import tableau_budgetaire
 from finances.services import avenant_appliquer
 from tests.conftest import CLS
+from tests.contrats.factories import ContratFactory
+from tests.finances.factories import VersementFactory
 from tests.outils import contrat_de_taille, page, recalculer, requetes_exactes
 
 BUDGET_CLS = {  # action -> État (= DM) 2024, 2025, 2026, 2027
@@ -184,3 +188,44 @@ def test_commande_exporter(tmp_path):
         call_command("exporter", "budget", "inexistant", "--dossier", str(tmp_path))
     with pytest.raises(CommandError, match="n'est pas une date"):
         call_command("exporter", "budget", "--tous", "--au", "31/12/2025", "--dossier", str(tmp_path))
+
+
+def _formules_sans_reference_circulaire(feuille):
+    """Chaque formule de la feuille ne cite jamais sa propre cellule (LibreOffice : Err:522)."""
+    for ligne in feuille.iter_rows():
+        for cellule in ligne:
+            if isinstance(cellule.value, str) and cellule.value.startswith("="):
+                plages = re.findall(r"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?", cellule.value)
+                for c1, l1, c2, l2 in plages:
+                    c2, l2 = c2 or c1, l2 or l1
+                    dedans = column_index_from_string(c1) <= cellule.column <= column_index_from_string(c2)
+                    assert not (dedans and int(l1) <= cellule.row <= int(l2)), (feuille.title, cellule.coordinate)
+
+
+def test_classeur_execution_sans_ligne_ni_versement_sans_formule_circulaire(cls):
+    """Aucun versement (CLS) et un contrat sans ligne budgétaire : le TOTAL dit « sans objet », jamais une somme
+    sur sa propre cellule ni un 0."""
+    vide = ContratFactory()
+    for contrat in (cls, vide):
+        classeur = classeur_execution(contrat)
+        for feuille in classeur.worksheets:
+            _formules_sans_reference_circulaire(feuille)
+        versements = classeur["Versements"]
+        total = next(r for r in versements.iter_rows(min_row=6) if str(r[0].value).startswith("TOTAL"))
+        assert total[0].value == "TOTAL (aucun versement enregistré)" and total[2].value == "sans objet"
+    feuille = classeur_execution(vide)["Exécution"]
+    total = next(r for r in feuille.iter_rows(min_row=6) if r[0].value == "TOTAL")
+    assert [c.value for c in total[3:7]] == ["sans objet"] * 4
+    # Avec des lignes, les bornes s'arrêtent à la ligne qui précède le total.
+    feuille = classeur_execution(cls)["Exécution"]
+    total = next(r for r in feuille.iter_rows(min_row=6) if r[0].value == "TOTAL")
+    assert total[3].value == f"=SUM(D6:D{total[3].row - 1})"
+
+
+def test_classeur_versements_total_borne_aux_versements(cls):
+    VersementFactory(contrat=cls, annee=2024, montant=Decimal("85000"))
+    VersementFactory(contrat=cls, annee=2024, montant=Decimal("45000"))
+    feuille = classeur_execution(cls)["Versements"]
+    _formules_sans_reference_circulaire(feuille)
+    total = next(r for r in feuille.iter_rows(min_row=6) if r[0].value == "TOTAL")
+    assert total[2].value == f"=SUM(C6:C{total[2].row - 1})" and total[2].row == 8

@@ -526,14 +526,15 @@ PAR_LIGNE_ECRITE = 7
 @pytest.mark.parametrize(
     ("type_import", "compte", "slug", "fabrique", "apercu_attendu", "confirmation_fixe"),
     [
-        # + 1 : la version des données du contrat, incrémentée une fois pour tout l'import (contrats/versions.py)
-        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 10, 13),
+        # + 1 : la version des données du contrat, incrémentée une fois pour tout l'import (contrats/versions.py) ;
+        # aperçu : + 1, le nombre de notifications non lues de la barre de navigation
+        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 11, 13),
         (
             "indicateurs",
             "metropole",
             CLS,
             lignes_indicateurs_cls,
-            11,
+            12,
             53,
         ),  # 4 années : un suivi créé et pris par année
     ],

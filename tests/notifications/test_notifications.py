@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,6 +133,9 @@ def test_purge_apres_la_duree_de_conservation(cls, settings):
     recente = Notification.objects.create(
         destinataire=personne("metropole"), cle="b", type=TypeNotification.RAPPEL, titre="Récente"
     )
+    # La durée annoncée sur la page « Données personnelles » est celle que la purge applique.
+    page = Client().get(reverse("donnees_personnelles")).content.decode()
+    assert "30 jours après leur création, puis supprimées automatiquement" in page
     assert notifications_purger() == 1
     assert not Notification.objects.filter(pk=ancienne.pk).exists()
     assert Notification.objects.filter(pk=recente.pk).exists()

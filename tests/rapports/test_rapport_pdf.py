@@ -177,3 +177,28 @@ def test_url_fetcher_ne_sert_que_les_fichiers_statiques():
     ):
         with pytest.raises(RessourceRefusee):
             fetcher.fetch(adresse)
+
+
+def test_annexe_budgetaire_realise_par_financeur_et_versements(connecte, cls):
+    """Le réalisé par financeur et les versements de l'État, lus dans les modèles de lecture des finances ; une
+    année sans exécution ni versement le dit, sans 0 € ni 0 %."""
+    from finances.enums import Financeur
+    from finances.models import Execution
+    from tests.finances.factories import VersementFactory
+
+    a1 = Action.objects.get(contrat=cls, numero="1")
+    Execution.objects.create(action=a1, annee=2024, financeur=Financeur.ETAT, engage=65000, realise=60000)
+    Execution.objects.create(action=a1, annee=2024, financeur=Financeur.COLLECTIVITE, engage=65000, realise=50000)
+    axe = a1.axe
+    VersementFactory(contrat=cls, annee=2024, montant=85000, axe=axe, code_activite="0304 50 23 23 02")
+    texte = texte_pdf(connecte("secretariat").get(reverse("rapports:pdf", args=[CLS, "annuel-2024"])).content)
+    assert "Exécution 2024 par financeur" in texte
+    # Seule l'action 1 est saisie : réalisé État 60 000 €, collectivité 50 000 € ; taux sur le seul prévu saisi.
+    assert "État 332 500 € 65 000 € 60 000 € 92,3 %" in texte
+    assert "Collectivité 332 500 € 65 000 € 50 000 € 76,9 %" in texte
+    assert f"15/09/2024 85 000 € {axe.numero}. {normaliser(axe.intitule)} 0304 50 23 23 02" in texte
+    assert "Exercice 2024 : dû par l'État (en vigueur) 332 500 € ; versé 85 000 € ; reste à verser 247 500 €." in texte
+
+    texte = texte_pdf(connecte("secretariat").get(reverse("rapports:pdf", args=[CLS, "annuel-2025"])).content)
+    assert "État 350 000 € non saisi non saisi non saisi" in texte
+    assert "Aucun versement de l'État enregistré pour l'exercice 2025 (dû en vigueur : 350 000 €)." in texte

@@ -26,6 +26,7 @@ COUCHES = [
     "evaluation",
     "pilotage",
     "national",
+    "creation",
 ]
 REFERENCE_MODELE = re.compile(r"""^([a-z_]+)\.[A-Z]\w*$""")
 
