@@ -56,8 +56,8 @@ REQUETES = {
     "coherence:constats": {"metropole": 12, "admin": 12},
     "coherence:xlsx": {"metropole": 13, "admin": 13},
     "pilotage:action": {"metropole": 13, "admin": 13},
-    "pilotage:historique": {"metropole": 12, "admin": 12},
-    "pilotage:historique_xlsx": {"metropole": 11, "admin": 9},
+    "pilotage:historique": {"metropole": 14, "admin": 14},
+    "pilotage:historique_xlsx": {"metropole": 13, "admin": 11},
     "indicateurs:grille": {"metropole": 14, "ddets": 14, "admin": 14},
     "indicateurs:detail": {"metropole": 11, "admin": 11},
     "indicateurs:xlsx": {"metropole": 13, "admin": 11},
@@ -107,12 +107,12 @@ REQUETES = {
     # 3 et 20 contrats (jeu national synthétique), une évaluation et une pièce par action
     "national:evaluations_xlsx": {"national": 5, "admin": 4},
     # 8 et 80 actions : une évaluation, une pièce justificative et un document par action
-    "documents:liste": {"metropole": 9, "admin": 7},
+    "documents:liste": {"metropole": 7, "admin": 7},
     "documents:telecharger": {"metropole": 6, "admin": 4},
-    "documents:supprimer": {"metropole": 9, "admin": 7},
-    "evaluation:synthese": {"metropole": 10, "admin": 8},
-    "evaluation:action": {"metropole": 11, "ddets": 9, "admin": 9},
-    "evaluation:piece_supprimer": {"metropole": 10, "admin": 8},
+    "documents:supprimer": {"metropole": 7, "admin": 7},
+    "evaluation:synthese": {"metropole": 8, "admin": 8},
+    "evaluation:action": {"metropole": 9, "ddets": 9, "admin": 9},
+    "evaluation:piece_supprimer": {"metropole": 8, "admin": 8},
 }
 
 
