@@ -62,6 +62,12 @@ HORS_PAGES = {
     "creation:modele": "classeur Excel",
     "creation:confirmer": "POST seulement",
     "creation:abandonner": "POST seulement",
+    "documents:telecharger": "fichier déposé (PDF, bureautique)",
+    "documents:supprimer": "confirmation de suppression d'un document (aucun dans les données de démonstration)",
+    "evaluation:statut": "changement de statut de l'évaluation, POST seulement",
+    "evaluation:piece": "dépôt d'une pièce justificative, POST seulement",
+    "evaluation:piece_supprimer": "confirmation du retrait d'une pièce (aucune dans les données de démonstration)",
+    "national:evaluations_xlsx": "classeur Excel",
 }
 # La création d'un contrat : chaque étape dépend du brouillon en session ; tests/e2e/test_creation.py la parcourt dans
 # le navigateur, axe-core compris, à 1366 px et à 375 px.
@@ -113,6 +119,9 @@ def pages_du_contrat(contrat: Contrat, *, variantes_du_budget: bool):
     yield Page("finances:execution", reverse("finances:execution", args=[slug]))
     yield Page("finances:import", reverse("finances:import", args=[slug]))
     yield Page("rapports:liste", reverse("rapports:liste", args=[slug]))
+    yield Page("documents:liste", reverse("documents:liste", args=[slug]))
+    yield Page("evaluation:synthese", reverse("evaluation:synthese", args=[slug]))
+    yield Page("evaluation:action", reverse("evaluation:action", args=[slug, action.numero]))
     for cle in cles_du_contrat(contrat):
         if cle.annee in (None, contrat.annee_debut):  # une année suffit : même gabarit
             yield Page("rapports:apercu", reverse("rapports:apercu", args=[slug, str(cle)]))
