@@ -30,3 +30,26 @@ def mesurer_exports():
 
         duree, pic = chronometrer(national, repetitions=3)
         print(f"{nom + '.xlsx – 116 contrats × 12 actions × 4 ans':45} {duree * 1000:8.1f} ms {pic:8.1f} Mo")
+    mesurer_export_evaluations(contrats)
+
+
+def mesurer_export_evaluations(contrats):
+    """Le classeur national de l'évaluation à mi-parcours : une évaluation remplie (textes de 600 caractères) par
+    action, lecture et mise en forme comprises (comme au téléchargement)."""
+    from actions.models import Action
+    from commun.excel import classeur_finaliser
+    from evaluation.exports import classeur_evaluations
+    from evaluation.models import EvaluationAction
+    from evaluation.selectors import evaluations_des_contrats
+
+    texte = "Constat mesuré sur le terrain, entretiens et données de suivi. " * 10
+    EvaluationAction.objects.bulk_create(
+        [EvaluationAction(action=a, questions=texte, methodes=texte, constats=texte, recommandation=texte)
+         for a in Action.objects.filter(contrat__in=contrats)]
+    )  # fmt: skip
+
+    def exporter():
+        _enregistrer(classeur_finaliser(classeur_evaluations(evaluations_des_contrats(contrats), "Mesure")))
+
+    duree, pic = chronometrer(exporter, repetitions=3)
+    print(f"{'evaluation-mi-parcours.xlsx – 116 × 12 actions':45} {duree * 1000:8.1f} ms {pic:8.1f} Mo")

@@ -230,6 +230,12 @@ class _MiseEnForme:
         self.fusions = {}
         self._relire_fusions()
 
+    @functools.cached_property
+    def derniere_colonne(self) -> int:
+        """`feuille.max_column`, lu une fois : openpyxl le recalcule en parcourant toutes les cellules à chaque
+        appel, ce qui, pour chaque texte long, rendait la mise en forme quadratique (13 s pour 1 400 lignes)."""
+        return self.feuille.max_column
+
     def _relire_fusions(self) -> None:
         self.fusions = {(f.min_row, f.min_col): f for f in self.feuille.merged_cells.ranges}
 
@@ -336,7 +342,7 @@ class _MiseEnForme:
             return
         if au_dessus and (cellule.row, cellule.column) not in self.fusions:
             fin, place = cellule.column, self.largeur(cellule.column)
-            while place < besoin and self.vide(cellule.row, fin + 1) and fin + 1 <= self.feuille.max_column:
+            while place < besoin and self.vide(cellule.row, fin + 1) and fin + 1 <= self.derniere_colonne:
                 fin += 1
                 place += self.largeur(fin)
             if place >= besoin:
@@ -379,7 +385,7 @@ class _MiseEnForme:
     def deborde(self, cellule, besoin: float) -> bool:
         """Le texte peut déborder sur les cellules vides à sa droite, sans sortir de la feuille (au-dessus du
         tableau, le titre, le contrat, une consigne débordent librement)."""
-        colonnes = range(cellule.column + 1, self.feuille.max_column + 1)
+        colonnes = range(cellule.column + 1, self.derniere_colonne + 1)
         if any(not self.vide(cellule.row, c) for c in colonnes):
             return False
         if cellule.row < self.premiere_entete:
@@ -408,7 +414,7 @@ class _MiseEnForme:
             dimension = self.feuille.row_dimensions[ligne]
             dimension.height = min(max(math.ceil(hauteur), dimension.height or 0), HAUTEUR_MAX)
             if ligne > self.derniere_entete and hauteur > HAUTEUR_LIGNE + 2:
-                for colonne in range(1, self.feuille.max_column + 1):
+                for colonne in range(1, self.derniere_colonne + 1):
                     cellule = self.cellules.get((ligne, colonne))
                     if cellule is not None and not isinstance(cellule, MergedCell) and cellule.value not in (None, ""):
                         if cellule.alignment.vertical in (None, "bottom"):
