@@ -4,6 +4,7 @@ passe par `commun.historique.enregistrer` (qui, quand, avant → après, motif) 
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from commun.formats import nom_et_organisation
@@ -11,6 +12,17 @@ from commun.historique import auteur_de_la_modification, enregistrer
 from documents.enums import NatureDocument
 from documents.services import document_deposer, document_supprimer
 from evaluation.models import CHAMPS_EVALUATION, EvaluationAction
+from notifications import destinataires
+from notifications.enums import TypeNotification
+from notifications.services import notifier
+
+# Qui doit agir après chaque transition : l'État examine ce qui est soumis, la collectivité reprend le reste.
+_A_PREVENIR = {
+    "soumettre": destinataires.agents_etat,
+    "valider": destinataires.agents_collectivite,
+    "renvoyer": destinataires.agents_collectivite,
+    "rouvrir": destinataires.agents_collectivite,
+}
 
 
 def _verrouillee(evaluation: EvaluationAction) -> str:
@@ -64,7 +76,27 @@ def evaluation_changer_statut(*, user, action, contrat, version: int, transition
         setattr(evaluation, champ, valeur)
     evaluation.version += 1
     evaluation.statut_par, evaluation.statut_le = user, timezone.now()
-    return enregistrer(evaluation, user=user, motif=changements["motif"] or f"Évaluation {transition.participe}")
+    evaluation = enregistrer(evaluation, user=user, motif=changements["motif"] or f"Évaluation {transition.participe}")
+    _notifier(evaluation=evaluation, contrat=contrat, transition=transition, user=user)
+    return evaluation
+
+
+def _notifier(*, evaluation, contrat, transition, user) -> None:
+    """Comme pour les valeurs annuelles : une notification (et un courriel, après validation) à qui doit agir."""
+    numero = evaluation.action.numero
+    texte = f"{nom_et_organisation(user)} : évaluation à mi-parcours de l'action {numero} {transition.participe}."
+    if evaluation.motif:
+        texte += f"\nMotif : {evaluation.motif}"
+    notifier(
+        destinataires=_A_PREVENIR[transition.nom](contrat),
+        cle=f"evaluation:{evaluation.pk}:{transition.nom}:{evaluation.version}",
+        type=TypeNotification.EVALUATION,
+        titre=f"{contrat.titre} – évaluation de l'action {numero} {transition.participe}",
+        texte=texte,
+        lien=reverse("evaluation:action", args=[contrat.slug, numero]),
+        contrat=contrat,
+        sauf=user,
+    )
 
 
 def _modifiable(action) -> EvaluationAction:

@@ -8,6 +8,7 @@ class TypeNotification(models.TextChoices):
     REOUVERTURE = "reouverture", "Année rouverte"
     COMMENTAIRE = "commentaire", "Commentaire"
     RAPPEL = "rappel", "Rappel d'échéance"
+    EVALUATION = "evaluation", "Évaluation à mi-parcours"
 
 
 class StatutCourriel(models.TextChoices):

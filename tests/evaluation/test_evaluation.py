@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from actions.models import Action
 from documents.models import Document
 from evaluation.models import EvaluationAction
+from notifications.enums import TypeNotification
+from notifications.models import Notification
 from tests.conftest import CLS
 from tests.documents.fichiers import pdf
 from tests.outils import client_pour, page
@@ -58,6 +60,10 @@ def test_circuit_saisie_renvoi_commente_correction_validation():
     assert piece.contrat.slug == CLS and piece.get_nature_display().startswith("Pièce justificative")
     assert "Soumis" not in page(metropole.get(_url("action", action)))
     assert "Évaluation de l'action 1 soumise à l'examen de l'État." in page(_statut(metropole, action, "soumettre"))
+    # Comme pour les valeurs annuelles, l'État est prévenu (boîte de réception et courriel).
+    soumission = Notification.objects.get(destinataire__username="ddets", type=TypeNotification.EVALUATION)
+    assert "évaluation de l'action 1 soumise à l'examen de l'État" in soumission.titre
+    assert soumission.lien == _url("action", action)
 
     # Soumise : la collectivité n'y écrit plus, ni les champs ni les pièces.
     reponse = metropole.post(_url("action", action), {"version": _version(action), **CHAMPS, "constats": "x"})
@@ -75,6 +81,8 @@ def test_circuit_saisie_renvoi_commente_correction_validation():
     assert "obligatoire pour renvoyer" in page(_statut(ddets, action, "renvoyer"))
     assert EvaluationAction.objects.get(action=action).statut == "soumis"
     _statut(ddets, action, "renvoyer", "Préciser le nombre de bénéficiaires interrogés")
+    renvoi = Notification.objects.get(destinataire__username="metropole", titre__contains="renvoyée")
+    assert "Motif : Préciser le nombre de bénéficiaires interrogés" in renvoi.texte
     texte = page(metropole.get(_url("action", action)))
     assert "À corriger" in texte and "Préciser le nombre de bénéficiaires interrogés" in texte
     metropole.post(_url("action", action), {"version": _version(action), **CHAMPS, "methodes": "12 entretiens"})
