@@ -50,4 +50,7 @@ class DocumentTable(TableBase):
         if record.est_piece_justificative:
             return ""
         url = reverse("documents:supprimer", args=[self.contrat.slug, record.pk])
-        return format_html('<a class="btn btn-sm btn-outline-danger" href="{}">Supprimer</a>', url)
+        return format_html(
+            '<a class="btn btn-sm btn-outline-danger" href="{}" aria-label="Supprimer « {} »">Supprimer</a>', url,
+            record.titre,
+        )  # fmt: skip
