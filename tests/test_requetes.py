@@ -96,11 +96,11 @@ REQUETES = {
     "comptes:liste": {"gestionnaire": 6, "admin": 6},
     "comptes:inviter": {"gestionnaire": 5, "admin": 6},
     # Création d'un contrat : brouillon en session, 2 et 32 organisations proposées
-    "creation:accueil": {"admin-metropole": 8, "admin": 6},
-    "creation:parties": {"admin-metropole": 9, "admin": 7},
-    "creation:contrat": {"admin-metropole": 8, "admin": 6},
-    "creation:axes": {"admin-metropole": 9, "admin": 7},
-    "creation:annexe": {"admin-metropole": 7, "admin": 5},
+    "creation:accueil": {"admin-metropole": 6, "admin": 6},
+    "creation:parties": {"admin-metropole": 7, "admin": 7},
+    "creation:contrat": {"admin-metropole": 6, "admin": 6},
+    "creation:axes": {"admin-metropole": 7, "admin": 7},
+    "creation:annexe": {"admin-metropole": 5, "admin": 5},
     "creation:modele": {"admin-metropole": 3, "admin": 2},
     # 8 et 80 actions
     "creation:suite": {"admin": 7},

@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.models import Contrat
 from rapports.cles import cles_du_contrat
+from referentiel.models import IndicateurNational, Pilier
 from tests.e2e.conftest import CLS
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +39,7 @@ IMPACTS_REFUSES = {"serious", "critical"}
 CONTRATS = (CLS, "dijon-calpae-2020", "dijon-contrat-de-ville-2019-2022")
 COMPTES = ["admin", "ddets", "metropole", "finances", "secretariat", "lecteur", "autre-territoire"]
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution (finances), valeurs d'indicateurs (metropole)
+LOTS = {"admin", "ddets", "metropole", "secretariat", "autre-territoire"}  # rapports par lots
 # Une année du CLS à chaque statut : validée et soumise (lecture seule pour la collectivité, boutons de l'État),
 # à corriger et brouillon (modifiables par la collectivité, en lecture pour les autres).
 STATUTS_DES_ANNEES = {2024: ("soumettre", "valider"), 2025: ("soumettre",), 2026: ("soumettre", "renvoyer"), 2027: ()}
@@ -72,9 +74,26 @@ HORS_PAGES = {
 # La création d'un contrat : chaque étape dépend du brouillon en session ; tests/e2e/test_creation.py la parcourt dans
 # le navigateur, axe-core compris, à 1366 px et à 375 px.
 HORS_PAGES |= {
+    "finances:versement_supprimer": "suppression d'un versement, POST seulement",
+    "finances:versement_modifier": "un versement existant (aucun dans les documents signés de Dijon) ; "
+    "même formulaire que la saisie de la page des versements, vérifiée ici",
+    "lots:detail": "avancement d'un lot de rapports (tâche de fond), vérifié par tests/rapports/test_lots.py",
+    "national:xlsx": "classeur Excel",
+    "national:indicateur_modifier": "même formulaire que national:indicateur_creer, vérifié ici",
+    "notifications:ouvrir": "POST seulement",
+    "notifications:tout_lire": "POST seulement",
+    "comptes:desactiver": "POST seulement",
+    "comptes:reactiver": "POST seulement",
+    "comptes:reinviter": "POST seulement",
+    "comptes:session": "temps de session restant, JSON",
+    "comptes:reprise": "reprise d'une saisie gardée : redirection quand rien n'est gardé",
+}
+HORS_PAGES |= {
     f"creation:{nom}": "parcours de création, vérifié par tests/e2e/test_creation.py"
     for nom in ("accueil", "parties", "contrat", "axes", "annexe", "suite")
 }
+# Pages vérifiées sans connexion seulement (test_aucune_violation_grave_sans_connexion).
+SANS_CONNEXION = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # Pages dont la mise en page change à 375 px : vérifiées aussi à cette largeur.
 PAGES_ETROITES = {
     "accueil",
@@ -117,6 +136,8 @@ def pages_du_contrat(contrat: Contrat, *, variantes_du_budget: bool):
     yield Page("finances:budget_annee", reverse("finances:budget_annee", args=[slug, contrat.annee_debut]))
     yield Page("finances:avenant_creer", reverse("finances:avenant_creer", args=[slug]))
     yield Page("finances:execution", reverse("finances:execution", args=[slug]))
+    yield Page("finances:execution_grille", reverse("finances:execution_grille", args=[slug, contrat.annee_debut]))
+    yield Page("finances:versements", reverse("finances:versements", args=[slug]))
     yield Page("finances:import", reverse("finances:import", args=[slug]))
     yield Page("rapports:liste", reverse("rapports:liste", args=[slug]))
     yield Page("documents:liste", reverse("documents:liste", args=[slug]))
@@ -134,7 +155,27 @@ def pages_du_compte(identifiant: str):
     yield Page("pilotage:liste", reverse("pilotage:liste"))
     yield Page("accessibilite", reverse("accessibilite"))
     yield Page("404", "/contrats/contrat-inexistant/")
+    yield Page("notifications:boite", reverse("notifications:boite"))
+    yield Page("mentions_legales", reverse("mentions_legales"))
+    yield Page("donnees_personnelles", reverse("donnees_personnelles"))
+    yield Page("password_change", reverse("password_change"))
+    yield Page("password_change_done", reverse("password_change_done"))
     admin = identifiant == "admin"
+    if identifiant in LOTS:
+        yield Page("lots:liste", reverse("lots:liste"))
+    if admin:
+        yield Page("comptes:liste", reverse("comptes:liste"))
+        yield Page("comptes:inviter", reverse("comptes:inviter"))
+        yield Page("national:tableau", reverse("national:tableau"))
+        yield Page("national:indicateur_creer", reverse("national:indicateur_creer"))
+        pilier = Pilier.objects.order_by("numero").first()  # référentiel chargé par les migrations
+        indicateur = (
+            pilier
+            and IndicateurNational.objects.get_or_create(
+                pilier=pilier, libelle="Indicateur national du test d'accessibilité", defaults={"source": "test"}
+            )[0]
+        )
+        yield Page("national:indicateur", reverse("national:indicateur", args=[indicateur.pk if indicateur else 0]))
     for slug in CONTRATS if admin else (CLS,):
         yield from pages_du_contrat(Contrat.objects.get(slug=slug), variantes_du_budget=admin)
 
@@ -242,6 +283,11 @@ def test_aucune_violation_grave_sans_connexion(navigateur, live_server):
             Page("login", reverse("login")),
             Page("accessibilite", reverse("accessibilite")),
             Page("404", "/page-inexistante/"),
+            Page("mentions_legales", reverse("mentions_legales")),
+            Page("password_reset", reverse("password_reset")),
+            Page("password_reset_done", reverse("password_reset_done")),
+            Page("password_reset_confirm", reverse("password_reset_confirm", args=["MQ", "jeton-invalide"])),
+            Page("password_reset_complete", reverse("password_reset_complete")),
         ]
         violations, rendus = parcourir(page, pages)
         # La page de connexion avec une erreur de saisie.
@@ -286,7 +332,7 @@ def test_chaque_adresse_est_classee():
                 noms.add(espace + motif.name)
 
     lire(get_resolver().url_patterns)
-    verifiees = {p.nom for compte in COMPTES for p in pages_du_compte(compte)} | {"login"}
+    verifiees = {p.nom for compte in COMPTES for p in pages_du_compte(compte)} | {"login"} | SANS_CONNEXION
     assert noms - set(HORS_PAGES) == verifiees - {"404"}
 
 
