@@ -527,8 +527,9 @@ PAR_LIGNE_ECRITE = 7
     ("type_import", "compte", "slug", "fabrique", "apercu_attendu", "confirmation_fixe"),
     [
         # + 1 : la version des données du contrat, incrémentée une fois pour tout l'import (contrats/versions.py) ;
-        # aperçu : + 1, le nombre de notifications non lues de la barre de navigation
-        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 11, 13),
+        # aperçu : + 1, le nombre de notifications non lues de la barre de navigation ; confirmation : une lecture
+        # fixe de plus depuis les fusions de décembre 2026 (mesurée : la même pour 10 et 100 lignes)
+        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 11, 14),
         (
             "indicateurs",
             "metropole",
