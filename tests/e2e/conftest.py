@@ -5,9 +5,11 @@ démonstration sont donc rechargés avant chaque test de ce dossier."""
 
 import os
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect, sync_playwright
@@ -45,7 +47,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def donnees_e2e(transactional_db, live_server):
-    """Recharge les données réelles et les comptes de démonstration (la base a été vidée par le test précédent)."""
+    """Recharge les données réelles et les comptes de démonstration (la base a été vidée par le test précédent),
+    et le référentiel national que crée une migration de données (vidé lui aussi)."""
+    import_module("referentiel.migrations.0002_piliers_du_pacte").creer(django_apps, None)
     donnees_charger(dossier=Path(settings.BASE_DIR) / "fixtures")
     comptes_demo_creer()
 
