@@ -7,6 +7,7 @@ app_name = "national"
 urlpatterns = [
     path("", views.tableau, name="tableau"),
     path("contrats.xlsx", views.tableau_xlsx, name="xlsx"),
+    path("referentiel/", views.referentiel, name="referentiel"),
     path("indicateurs/nouveau/", views.indicateur_modifier, name="indicateur_creer"),
     path("indicateurs/<int:pk>/", views.indicateur, name="indicateur"),
     path("indicateurs/<int:pk>/modifier/", views.indicateur_modifier, name="indicateur_modifier"),

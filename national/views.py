@@ -10,7 +10,7 @@ from national.exports import classeur_national
 from national.filters import ContratNationalFilter
 from national.forms import IndicateurNationalForm
 from national.selectors import vue_nationale
-from referentiel.models import IndicateurNational
+from referentiel.models import IndicateurNational, Pilier
 from referentiel.services import indicateur_national_enregistrer
 
 PAR_PAGE = 50
@@ -111,3 +111,18 @@ def indicateur_modifier(request, pk=None):
         messages.success(request, f"Indicateur national « {indicateur} » enregistré.")
         return redirect("national:indicateur", pk=indicateur.pk)
     return render(request, "national/indicateur_form.html", {"form": form, "indicateur": instance})
+
+
+def referentiel(request):
+    """Le référentiel national : les piliers du Pacte et leurs imputations sur le programme 304, et les indicateurs
+    nationaux (retirés compris), chacun avec sa source ; l'administration centrale les ajoute et les modifie ici."""
+    _exiger(request, "national.voir")
+    return render(
+        request,
+        "national/referentiel.html",
+        {
+            "piliers": Pilier.objects.all(),
+            "indicateurs": IndicateurNational.objects.select_related("pilier", "modifie_par__profil__organisation"),
+            "peut_modifier": request.user.has_perm("referentiel.modifier"),
+        },
+    )

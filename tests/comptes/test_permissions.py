@@ -20,6 +20,8 @@ from tests.outils import (
 
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
 EXAMINATEURS = {"admin", "ddets", "metropole"}
+# Rattacher les indicateurs d'un contrat aux indicateurs nationaux : ses agents et l'administration centrale.
+RATTACHEURS = {"admin", "ddets", "metropole", "national"}
 LOTS = {
     "admin",
     "ddets",
@@ -58,6 +60,8 @@ def cas():
         yield "finances:avenant_creer", "post", lambda r, s: attendu_ecriture(r, s, {"admin", "finances"}), [slug]
         yield "indicateurs:grille", "get", lire, [slug, annee]
         yield "indicateurs:detail", "get", lire, [slug, indicateur.pk]
+        yield "indicateurs:rattachement", "get", lambda r, s: attendu_ecriture(r, s, RATTACHEURS), [slug]
+        yield "indicateurs:rattachement", "post", lambda r, s: attendu_ecriture(r, s, RATTACHEURS), [slug]
         yield (
             "finances:budget_annee",
             "get",
@@ -107,6 +111,7 @@ def cas():
     yield "national:tableau", "get", lire_national, []
     yield "national:xlsx", "get", lire_national, []
     yield "national:indicateur", "get", lire_national, [national.pk]
+    yield "national:referentiel", "get", lire_national, []
     yield "national:indicateur_creer", "get", modifier_national, []
     yield "national:indicateur_creer", "post", modifier_national, []
     yield "national:indicateur_modifier", "get", modifier_national, [national.pk]
@@ -221,12 +226,13 @@ DECHETS = {
 def test_saisies_absurdes_sans_erreur_serveur_ni_ecriture(role):
     """Des données absurdes envoyées à chaque adresse d'écriture : jamais de 500, rien d'écrit."""
     from finances.models import Avenant, Execution, LigneBudgetaire
-    from indicateurs.models import Cible, Realisation, SuiviAnnuel
+    from indicateurs.models import Cible, Indicateur, Realisation, SuiviAnnuel
 
-    modeles = (Avenant, Execution, LigneBudgetaire, Realisation, SuiviAnnuel, Cible)
+    modeles = (Avenant, Execution, LigneBudgetaire, Realisation, SuiviAnnuel, Cible, Indicateur, IndicateurNational)
+    adresses = list(cas())  # crée l'indicateur national du parcours avant l'état de référence
     avant = [sorted(m.objects.values_list(flat=False)) for m in modeles]
     client = client_pour(role)
-    for nom, methode, _, args in cas():
+    for nom, methode, _, args in adresses:
         if methode != "post":
             continue
         reponse = client.post(reverse(nom, args=args), DECHETS)
