@@ -21,10 +21,11 @@ from comptes.enums import Role
 from contrats.models import Contrat
 from indicateurs.enums import Portee, StatutSuivi
 from indicateurs.models import Indicateur, SuiviAnnuel
+from indicateurs.services import indicateurs_rattacher
 from pilotage.chargement import echeances_par_defaut_creer
 from rapports.enums import TypeRapport
 from rapports.models import VersionRapport
-from referentiel.models import IndicateurNational
+from referentiel.models import IndicateurNational, Pilier
 from tests.actions.factories import ActionFactory
 from tests.contrats.factories import ContratFactory, OrganisationFactory, ProfilFactory
 from tests.finances.factories import LigneBudgetaireFactory
@@ -56,8 +57,9 @@ REQUETES = {
     "pilotage:historique": {"metropole": 12, "admin": 12},
     "pilotage:historique_xlsx": {"metropole": 11, "admin": 9},
     "indicateurs:grille": {"metropole": 14, "ddets": 14, "admin": 14},
-    "indicateurs:detail": {"metropole": 11, "admin": 11},
+    "indicateurs:detail": {"metropole": 14, "admin": 12},
     "indicateurs:xlsx": {"metropole": 13, "admin": 11},
+    "indicateurs:rattachement": {"metropole": 10, "ddets": 10, "national": 8, "admin": 8},
     "finances:budget_annee": {"finances": 8, "admin": 8},
     "finances:avenant_creer": {"finances": 9, "admin": 9},
     "finances:execution": {"finances": 11, "admin": 11},
@@ -81,11 +83,12 @@ REQUETES = {
     "lots:liste": {"metropole": 7, "admin": 7},
     "lots:detail": {"metropole": 7, "admin": 7},
     # 3 et 20 contrats (jeu national synthétique)
-    "national:tableau": {"national": 15, "region": 17, "ddets": 17, "admin": 15},
+    "national:tableau": {"national": 16, "region": 18, "ddets": 18, "admin": 16},
     "national:xlsx": {"national": 14, "admin": 13},
-    "national:indicateur": {"national": 16, "region": 18},
-    "national:indicateur_creer": {"national": 5},
-    "national:indicateur_modifier": {"national": 6},
+    "national:indicateur": {"national": 17, "region": 19},
+    "national:referentiel": {"national": 7, "region": 9},
+    "national:indicateur_creer": {"national": 6},
+    "national:indicateur_modifier": {"national": 7},
 }
 
 
@@ -111,8 +114,8 @@ class Jeu:
 
     def client(self, nom: str) -> Client:
         client = Client()
-        if nom == "admin":
-            client.force_login(get_user_model().objects.get(username="admin"))
+        if nom in ("admin", "national"):  # comptes de démonstration qui voient tous les contrats
+            client.force_login(get_user_model().objects.get(username=nom))
         else:
             client.force_login(self.comptes.get(nom) or compte(self.contrat, nom))
         return client
@@ -146,13 +149,30 @@ def jeux(django_db_setup, django_db_blocker):
     """Les jeux de données, construits une fois pour le module dans une transaction annulée à la fin ; chaque
     test y lit dans sa propre transaction (un point de sauvegarde)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield {
-            "territoires": [territoire(UN, "97"), territoire(DOUZE, "98")],
-            "contrats": [
-                Jeu(f"{taille} actions", contrat_de_taille(taille, complet=True)[0]) for taille in (PETIT, GRAND)
-            ],
-        }
+        contrats = [Jeu(f"{taille} actions", contrat_de_taille(taille, complet=True)[0]) for taille in (PETIT, GRAND)]
+        for jeu in contrats:
+            rattacher_aux_indicateurs_nationaux(jeu.contrat)
+        yield {"territoires": [territoire(UN, "97"), territoire(DOUZE, "98")], "contrats": contrats}
         transaction.set_rollback(True)
+
+
+def rattacher_aux_indicateurs_nationaux(contrat: Contrat) -> None:
+    """Deux indicateurs nationaux ; chaque indicateur « national » du contrat rattaché à l'un, puis la moitié
+    rattachée à l'autre : autant de rattachements (et de lignes d'historique) que d'actions."""
+    premier, second = (
+        IndicateurNational.objects.get_or_create(
+            pilier=Pilier.objects.get(numero=numero), libelle=f"Indicateur national {numero}", defaults={"source": "s"}
+        )[0]
+        for numero in (1, 3)
+    )
+    indicateurs = list(Indicateur.objects.filter(action__contrat=contrat, portee=Portee.NATIONAL).order_by("pk"))
+    utilisateur = get_user_model().objects.get(username="national")
+    indicateurs_rattacher(
+        user=utilisateur, contrat=contrat, changements={i.pk: (None, premier.pk) for i in indicateurs}
+    )
+    indicateurs_rattacher(
+        user=utilisateur, contrat=contrat, changements={i.pk: (premier.pk, second.pk) for i in indicateurs[::2]}
+    )
 
 
 def adresse(cle: str, contrat: Contrat) -> str:
