@@ -16,6 +16,7 @@ django.setup()
 from benchmarks.cache_pdf import mesurer_cache_pdf  # noqa: E402
 from benchmarks.commun import base_jetable  # noqa: E402
 from benchmarks.exports import mesurer_exports  # noqa: E402
+from benchmarks.national import mesurer_national  # noqa: E402
 from benchmarks.pages import mesurer_pages  # noqa: E402
 from benchmarks.rapports import mesurer_rapports  # noqa: E402
 
@@ -26,6 +27,7 @@ def main():
         mesurer_exports()
         mesurer_rapports()
         mesurer_cache_pdf()
+        mesurer_national()
 
 
 if __name__ == "__main__":
