@@ -18,7 +18,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Round
 from django.db.models.lookups import LessThan
 from django.utils import timezone
@@ -595,9 +608,10 @@ class CreditsContrats:
 
 
 def _en_vigueur(lignes, date: datetime.date | None):
-    """Parmi `lignes`, celles en vigueur, choisies par la base (`retenir_en_vigueur`, en SQL) : la ligne d'un
-    avenant qu'aucun avenant plus récent (date, puis numéro ; signé à la date, si elle est donnée) ne remplace pour
-    la même action, année et financeur ; la ligne du contrat initial qu'aucun avenant ne remplace."""
+    """`lignes` annotées de `en_vigueur` (vrai pour celles en vigueur), choisies par la base comme le fait
+    `retenir_en_vigueur` : la ligne d'un avenant qu'aucun avenant plus récent (date, puis numéro ; signé à la date,
+    si elle est donnée) ne remplace pour la même action, année et financeur ; la ligne du contrat initial qu'aucun
+    avenant ne remplace."""
     meme_cellule = LigneBudgetaire.objects.filter(
         action_id=OuterRef("action_id"), annee=OuterRef("annee"), financeur=OuterRef("financeur"),
         avenant__isnull=False,
@@ -608,13 +622,17 @@ def _en_vigueur(lignes, date: datetime.date | None):
         Q(avenant__date__gt=OuterRef("avenant__date"))
         | Q(avenant__date=OuterRef("avenant__date"), avenant__numero__gt=OuterRef("avenant__numero"))
     )
-    return lignes.alias(remplacee=Exists(meme_cellule), depassee=Exists(plus_recente)).filter(
-        Q(avenant__isnull=True, remplacee=False) | Q(avenant__isnull=False, depassee=False)
+    return lignes.alias(remplacee=Exists(meme_cellule), depassee=Exists(plus_recente)).alias(
+        en_vigueur=Case(
+            When(Q(avenant__isnull=True, remplacee=False) | Q(avenant__isnull=False, depassee=False), then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
     )
 
 
 def credits_des_contrats(contrats, date: datetime.date | None = None) -> CreditsContrats:
-    """Les crédits et l'exécution de tous ces contrats, additionnés par la base en cinq requêtes agrégées, quel que
+    """Les crédits et l'exécution de tous ces contrats, additionnés par la base en quatre requêtes agrégées, quel que
     soit leur nombre (aucune ligne budgétaire n'est lue une à une). Mêmes règles que pour un contrat : la ligne en
     vigueur est celle du dernier avenant (signé à la date, si elle est donnée), sinon celle du contrat initial
     (`retenir_en_vigueur`) ; une cellule est attendue si un montant y est en vigueur ou une exécution saisie ; taux
@@ -625,25 +643,31 @@ def credits_des_contrats(contrats, date: datetime.date | None = None) -> Credits
     lignes = LigneBudgetaire.objects.filter(action__contrat_id__in=ids)
     if date is not None:
         lignes = lignes.filter(Q(avenant__isnull=True) | Q(avenant__date__lte=date))
-    par_pilier = ("action__contrat_id", "annee", "action__axe__pilier_national_id")
-    for cle_montant, requete in (
-        (resultat.signe, lignes.filter(avenant__isnull=True, financeur=Financeur.ETAT)),
-        (resultat.en_vigueur, _en_vigueur(lignes, date).filter(financeur=Financeur.ETAT)),
-    ):
-        for contrat_id, annee, pilier_id, total in (
-            requete.values_list(*par_pilier).annotate(total=Sum("montant")).order_by()
-        ):
-            cle_montant[(contrat_id, annee, pilier_id)] += total
+    montant = DecimalField(max_digits=16, decimal_places=2)
+    # Les crédits de l'État signés (contrat initial) et en vigueur, par contrat, année et pilier : une requête.
+    etat = (
+        _en_vigueur(lignes, date)
+        .filter(financeur=Financeur.ETAT)
+        .values_list("action__contrat_id", "annee", "action__axe__pilier_national_id")
+        .annotate(
+            signe=Sum(Case(When(avenant__isnull=True, then=F("montant")), default=Value(ZERO), output_field=montant)),
+            en_vigueur=Sum(Case(When(en_vigueur=True, then=F("montant")), default=Value(ZERO), output_field=montant)),
+        )
+        .order_by()
+    )
+    for contrat_id, annee, pilier_id, signe, en_vigueur in etat:
+        resultat.signe[(contrat_id, annee, pilier_id)] += signe
+        resultat.en_vigueur[(contrat_id, annee, pilier_id)] += en_vigueur
 
     # Les cellules en vigueur et leur exécution (jointure sur la même action, année et financeur).
     saisie = Q(ex__pk__isnull=False)
-    montant = DecimalField(max_digits=16, decimal_places=2)
     sous_seuil = LessThan(
         Round(F("ex__realise") * 100) * 100,
         Round(F("montant") * 100) * F("action__contrat__seuil_sous_consommation"),
     )
     cellules = (
         _en_vigueur(lignes, date)
+        .filter(en_vigueur=True)
         .alias(
             ex=FilteredRelation(
                 "action__executions",

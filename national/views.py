@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from commun.cache import cle_ensemble, en_cache
 from commun.excel import reponse_xlsx
 from comptes.acces import contrats_visibles
 from national.exports import classeur_national
@@ -11,6 +13,7 @@ from national.filters import ContratNationalFilter
 from national.forms import IndicateurNationalForm
 from national.selectors import vue_nationale
 from referentiel.models import IndicateurNational, Pilier
+from referentiel.selectors import version_referentiel
 from referentiel.services import indicateur_national_enregistrer
 
 PAR_PAGE = 50
@@ -35,8 +38,9 @@ def _annee(request, nom: str, defaut: int) -> int:
     return defaut
 
 
-def _vue(request):
-    """Les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés, et leur vue nationale."""
+def _contrats(request):
+    """Les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés (une requête, à l'évaluation),
+    le filtre, l'année et l'exercice montré."""
     aujourd_hui = timezone.localdate()
     annee = _annee(request, "annee", aujourd_hui.year)
     exercice = _annee(request, "exercice", aujourd_hui.year - 1)
@@ -48,25 +52,54 @@ def _vue(request):
     )
     filtre = ContratNationalFilter(request.GET or None, queryset=contrats)
     contrats = filtre.qs if filtre.is_bound and filtre.is_valid() else contrats
-    return filtre, annee, vue_nationale(contrats, exercice=exercice, aujourd_hui=aujourd_hui)
+    return filtre, annee, exercice, contrats
+
+
+def _vue(request):
+    """Les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés, et leur vue nationale."""
+    filtre, annee, exercice, contrats = _contrats(request)
+    return filtre, annee, vue_nationale(contrats, exercice=exercice, aujourd_hui=timezone.localdate())
 
 
 def tableau(request):
+    """La vue nationale. Son contenu (tous les chiffres) est mis en cache sous l'empreinte de ce qu'il montre :
+    chaque contrat visible et la version de ses données, le référentiel, les filtres, la page et la date du jour
+    (commun/cache.py) ; une donnée modifiée, un contrat ajouté ou retiré change la clé."""
     _exiger(request, "national.voir")
-    filtre, annee, vue = _vue(request)
-    page = Paginator(vue.lignes, PAR_PAGE).get_page(request.GET.get("page"))
+    filtre, annee, exercice, contrats = _contrats(request)
+    contrats = list(contrats)
     parametres = request.GET.copy()
     parametres.pop("page", None)
+    parametres = parametres.urlencode()
+    numero = Paginator(contrats, PAR_PAGE).get_page(request.GET.get("page")).number
+    peut_modifier = request.user.has_perm("referentiel.modifier")
+    cle = cle_ensemble(
+        "national-tableau", contrats, annee, exercice, numero, parametres, peut_modifier, version_referentiel()
+    )
+
+    def contenu():
+        vue = vue_nationale(contrats, exercice=exercice, aujourd_hui=timezone.localdate())
+        return render_to_string(
+            "national/_tableau_contenu.html",
+            {
+                "annee": annee,
+                "vue": vue,
+                "page": Paginator(vue.lignes, PAR_PAGE).page(numero),
+                "parametres": parametres,
+                "peut_modifier": peut_modifier,
+            },
+        )
+
     return render(
         request,
         "national/tableau.html",
         {
             "filter": filtre,
             "annee": annee,
-            "vue": vue,
-            "page": page,
-            "parametres": parametres.urlencode(),
-            "peut_modifier": request.user.has_perm("referentiel.modifier"),
+            "exercice": exercice,
+            "nombre": len(contrats),
+            "parametres": parametres,
+            "contenu": en_cache(cle, contenu),
         },
     )
 

@@ -227,3 +227,41 @@ def test_le_referentiel_reprend_le_contrat_signe_et_n_invente_rien(connecte):
         reponse.status_code == 302 and indicateur.source == "Guide" and indicateur.modifie_par.username == "national"
     )
     assert connecte("region").post(url, {"libelle": "x"}).status_code == 403
+
+
+def test_la_vue_en_cache_suit_les_donnees(connecte, national, django_capture_on_commit_callbacks):
+    """Le contenu de la vue est gardé en cache sous l'empreinte de ce qu'il montre : une valeur saisie, un indicateur
+    national renommé, un contrat ajouté, et la page suivante le montre."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):  # données « validées » : plus en cours de modification
+        premier = _contrat_avec_valeurs(national, "14", {2024: Decimal(120)})
+    client = connecte("national")
+    url = reverse("national:tableau") + "?region=28"
+
+    def lire():
+        with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as requetes:
+            lu = texte(client.get(url))
+        return lu, len(requetes)
+
+    lu, a_froid = lire()
+    assert "120 (1 contrat)" in lu
+    lu, en_cache = lire()
+    assert "120 (1 contrat)" in lu and en_cache < a_froid
+
+    realisation = Realisation.objects.get(indicateur__action__contrat=premier, annee=2024)
+    realisation.valeur = Decimal(130)
+    with django_capture_on_commit_callbacks(execute=True):
+        realisation.save()
+    assert "130 (1 contrat)" in lire()[0]
+
+    national.libelle = "Personnes orientées vers leurs droits"
+    with django_capture_on_commit_callbacks(execute=True):
+        national.save()
+    assert "Personnes orientées vers leurs droits" in lire()[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _contrat_avec_valeurs(national, "76", {2024: Decimal(30)})
+    lu = lire()[0]
+    assert second.titre in lu and "160 (2 contrats)" in lu
