@@ -23,11 +23,11 @@ from benchmarks.rapports import mesurer_rapports  # noqa: E402
 
 def main():
     with base_jetable():
+        mesurer_national()  # d'abord : sur les seuls contrats réels et le jeu synthétique, qu'elle retire ensuite
         mesurer_pages()
         mesurer_exports()
         mesurer_rapports()
         mesurer_cache_pdf()
-        mesurer_national()
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ def _mesurer_export(client, url, repetitions=5):
 def mesurer_national():
     from contrats.models import Contrat
     from national.exports import classeur_national
-    from national.jeu import jeu_national_generer
+    from national.jeu import jeu_national_generer, jeu_national_supprimer
     from national.selectors import vue_nationale
 
     client = Client()
@@ -147,6 +147,7 @@ def mesurer_national():
             _rapport_au_plancher(client, tableau)
         finally:
             setup_test_environment()
+    jeu_national_supprimer()  # les mesures suivantes portent sur les contrats réels
 
 
 def _rapport_au_plancher(client, tableau):

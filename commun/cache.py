@@ -65,19 +65,19 @@ class CleEnsemble(str):
     contrat_ids: tuple[int, ...]
 
 
-def cle_ensemble(nom: str, contrats, *parties) -> CleEnsemble:
-    """L'empreinte de ce que montre `nom` pour cet ensemble de contrats : chacun et la version de ses données, la
-    date du jour et les autres paramètres, condensés (SHA-256) ; un contrat ajouté, retiré ou modifié change la
-    clé."""
-    versions = ",".join(f"{c.pk}.{c.version_donnees}" for c in sorted(contrats, key=lambda c: c.pk))
+def cle_ensemble(nom: str, versions, *parties) -> CleEnsemble:
+    """L'empreinte de ce que montre `nom` pour un ensemble de contrats, donnés par leurs couples (pk, version des
+    données) : chacun et sa version, la date du jour et les autres paramètres, condensés (SHA-256) ; un contrat
+    ajouté, retiré ou modifié change la clé."""
+    versions = sorted(versions)
     elements = [
         f"g{GENERATION}",
-        versions,
+        ",".join(f"{pk}.{version}" for pk, version in versions),
         timezone.localdate().isoformat(),
         *("" if p is None else str(p) for p in parties),
     ]
     resultat = CleEnsemble(f"{nom}:{hashlib.sha256(':'.join(elements).encode()).hexdigest()}")
-    resultat.contrat_ids = tuple(c.pk for c in contrats)
+    resultat.contrat_ids = tuple(pk for pk, _ in versions)
     return resultat
 
 

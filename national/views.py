@@ -67,14 +67,15 @@ def tableau(request):
     (commun/cache.py) ; une donnée modifiée, un contrat ajouté ou retiré change la clé."""
     _exiger(request, "national.voir")
     filtre, annee, exercice, contrats = _contrats(request)
-    contrats = list(contrats)
+    # La clé ne lit que l'identifiant et la version de chaque contrat ; les contrats ne sont lus qu'à défaut de cache.
+    versions = list(contrats.values_list("pk", "version_donnees"))
     parametres = request.GET.copy()
     parametres.pop("page", None)
     parametres = parametres.urlencode()
-    numero = Paginator(contrats, PAR_PAGE).get_page(request.GET.get("page")).number
+    numero = Paginator(versions, PAR_PAGE).get_page(request.GET.get("page")).number
     peut_modifier = request.user.has_perm("referentiel.modifier")
     cle = cle_ensemble(
-        "national-tableau", contrats, annee, exercice, numero, parametres, peut_modifier, version_referentiel()
+        "national-tableau", versions, annee, exercice, numero, parametres, peut_modifier, version_referentiel()
     )
 
     def contenu():
@@ -97,7 +98,7 @@ def tableau(request):
             "filter": filtre,
             "annee": annee,
             "exercice": exercice,
-            "nombre": len(contrats),
+            "nombre": len(versions),
             "parametres": parametres,
             "contenu": en_cache(cle, contenu),
         },

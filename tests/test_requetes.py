@@ -83,7 +83,7 @@ REQUETES = {
     "lots:liste": {"metropole": 7, "admin": 7},
     "lots:detail": {"metropole": 7, "admin": 7},
     # 3 et 20 contrats (jeu national synthétique) ; la vue nationale à froid (son contenu n'est pas encore en cache)
-    "national:tableau": {"national": 18, "region": 20, "ddets": 20, "admin": 18},
+    "national:tableau": {"national": 19, "region": 21, "ddets": 21, "admin": 19},
     "national:xlsx": {"national": 15, "admin": 14},
     "national:indicateur": {"national": 18, "region": 20},
     "national:referentiel": {"national": 7, "region": 9},

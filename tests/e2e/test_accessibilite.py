@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.models import Contrat
 from rapports.cles import cles_du_contrat
+from referentiel.models import IndicateurNational, Pilier
 from tests.e2e.conftest import CLS
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +60,7 @@ HORS_PAGES = {
     "finances:budget_xlsx": "classeur Excel",
     "finances:execution_xlsx": "classeur Excel",
     "finances:modele": "classeur Excel",
+    "national:xlsx": "classeur Excel",
 }
 # Pages dont la mise en page change à 375 px : vérifiées aussi à cette largeur.
 PAGES_ETROITES = {
@@ -99,6 +101,7 @@ def pages_du_contrat(contrat: Contrat, *, variantes_du_budget: bool):
     for annee in annees:
         yield Page("indicateurs:grille", reverse("indicateurs:grille", args=[slug, annee]))
     yield Page("indicateurs:detail", reverse("indicateurs:detail", args=[slug, indicateur.pk]))
+    yield Page("indicateurs:rattachement", reverse("indicateurs:rattachement", args=[slug]))
     yield Page("finances:budget_annee", reverse("finances:budget_annee", args=[slug, contrat.annee_debut]))
     yield Page("finances:avenant_creer", reverse("finances:avenant_creer", args=[slug]))
     yield Page("finances:execution", reverse("finances:execution", args=[slug]))
@@ -119,6 +122,21 @@ def pages_du_compte(identifiant: str):
     admin = identifiant == "admin"
     for slug in CONTRATS if admin else (CLS,):
         yield from pages_du_contrat(Contrat.objects.get(slug=slug), variantes_du_budget=admin)
+    if admin:
+        yield from pages_nationales()
+
+
+def pages_nationales():
+    """La vue nationale, le référentiel avec un indicateur national et ses formulaires."""
+    indicateur = IndicateurNational.objects.get_or_create(
+        pilier=Pilier.objects.get(numero=3), libelle="Personnes accompagnées vers leurs droits (test)",
+        defaults={"source": "Test d'accessibilité"},
+    )[0]  # fmt: skip
+    yield Page("national:tableau", reverse("national:tableau"))
+    yield Page("national:referentiel", reverse("national:referentiel"))
+    yield Page("national:indicateur", reverse("national:indicateur", args=[indicateur.pk]))
+    yield Page("national:indicateur_creer", reverse("national:indicateur_creer"))
+    yield Page("national:indicateur_modifier", reverse("national:indicateur_modifier", args=[indicateur.pk]))
 
 
 # --- axe-core ------------------------------------------------------------------------------------------------------
