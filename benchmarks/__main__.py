@@ -16,12 +16,14 @@ django.setup()
 from benchmarks.cache_pdf import mesurer_cache_pdf  # noqa: E402
 from benchmarks.commun import base_jetable  # noqa: E402
 from benchmarks.exports import mesurer_exports  # noqa: E402
+from benchmarks.national import mesurer_national  # noqa: E402
 from benchmarks.pages import mesurer_pages  # noqa: E402
 from benchmarks.rapports import mesurer_rapports  # noqa: E402
 
 
 def main():
     with base_jetable():
+        mesurer_national()  # d'abord : sur les seuls contrats réels et le jeu synthétique, qu'elle retire ensuite
         mesurer_pages()
         mesurer_exports()
         mesurer_rapports()

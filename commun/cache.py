@@ -59,9 +59,32 @@ def cle(nom: str, contrat, *parties) -> Cle:
     return resultat
 
 
-def en_cache(cle: Cle, calcul: Callable[[], T]) -> T:
+class CleEnsemble(str):
+    """Une clé de cache qui dépend de plusieurs contrats (vue nationale)."""
+
+    contrat_ids: tuple[int, ...]
+
+
+def cle_ensemble(nom: str, versions, *parties) -> CleEnsemble:
+    """L'empreinte de ce que montre `nom` pour un ensemble de contrats, donnés par leurs couples (pk, version des
+    données) : chacun et sa version, la date du jour et les autres paramètres, condensés (SHA-256) ; un contrat
+    ajouté, retiré ou modifié change la clé."""
+    versions = sorted(versions)
+    elements = [
+        f"g{GENERATION}",
+        ",".join(f"{pk}.{version}" for pk, version in versions),
+        timezone.localdate().isoformat(),
+        *("" if p is None else str(p) for p in parties),
+    ]
+    resultat = CleEnsemble(f"{nom}:{hashlib.sha256(':'.join(elements).encode()).hexdigest()}")
+    resultat.contrat_ids = tuple(pk for pk, _ in versions)
+    return resultat
+
+
+def en_cache(cle: Cle | CleEnsemble, calcul: Callable[[], T]) -> T:
     """La valeur en cache sous `cle`, sinon `calcul()`, mise en cache une fois la transaction validée."""
-    if modification_en_cours(cle.contrat_id):
+    ids = cle.contrat_ids if isinstance(cle, CleEnsemble) else (cle.contrat_id,)
+    if any(modification_en_cours(pk) for pk in ids):
         return calcul()
     valeur = cache.get(cle, _ABSENT)
     if valeur is _ABSENT:

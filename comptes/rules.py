@@ -90,6 +90,12 @@ rules.add_perm("coherence.examiner", (est_administrateur | agent_etat | agent_co
 rules.add_perm("national.voir", a_role(Role.ADMINISTRATEUR, Role.NATIONAL, Role.REGIONAL, Role.AGENT_ETAT))
 # Le référentiel national (indicateurs nationaux) : l'administration centrale seule le modifie.
 rules.add_perm("referentiel.modifier", a_role(Role.ADMINISTRATEUR, Role.NATIONAL))
+# Rattacher un indicateur du contrat à un indicateur national : les agents qui modifient les indicateurs du contrat
+# (collectivité, État) et l'administration centrale, qui voit tous les contrats ; pas la préfecture de région.
+rules.add_perm(
+    "indicateurs.rattacher",
+    (est_administrateur | agent_collectivite | agent_etat | a_role(Role.NATIONAL)) & est_partie & modifiable,
+)
 
 # Import Excel : la permission requise par type d'import. Les clés sont les valeurs de finances.enums.TypeImport,
 # écrites en toutes lettres : comptes est placé sous finances et ne l'importe pas.

@@ -18,7 +18,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from actions.models import Action
@@ -592,68 +607,119 @@ class CreditsContrats:
         return self.execution.get((contrat_id, annee)) or Budget(annee=annee)
 
 
-@dataclass(frozen=True)
-class _ExecutionLue:
-    engage: Decimal
-    realise: Decimal
-    justification: str = ""
+def _en_vigueur(lignes, date: datetime.date | None):
+    """`lignes` annotées de `en_vigueur` (vrai pour celles en vigueur), choisies par la base comme le fait
+    `retenir_en_vigueur` : la ligne d'un avenant qu'aucun avenant plus récent (date, puis numéro ; signé à la date,
+    si elle est donnée) ne remplace pour la même action, année et financeur ; la ligne du contrat initial qu'aucun
+    avenant ne remplace."""
+    meme_cellule = LigneBudgetaire.objects.filter(
+        action_id=OuterRef("action_id"), annee=OuterRef("annee"), financeur=OuterRef("financeur"),
+        avenant__isnull=False,
+    )  # fmt: skip
+    if date is not None:
+        meme_cellule = meme_cellule.filter(avenant__date__lte=date)
+    plus_recente = meme_cellule.filter(
+        Q(avenant__date__gt=OuterRef("avenant__date"))
+        | Q(avenant__date=OuterRef("avenant__date"), avenant__numero__gt=OuterRef("avenant__numero"))
+    )
+    return lignes.alias(remplacee=Exists(meme_cellule), depassee=Exists(plus_recente)).alias(
+        en_vigueur=Case(
+            When(Q(avenant__isnull=True, remplacee=False) | Q(avenant__isnull=False, depassee=False), then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
 
 
 def credits_des_contrats(contrats, date: datetime.date | None = None) -> CreditsContrats:
-    """Les crédits et l'exécution de tous ces contrats en trois requêtes, quel que soit leur nombre. Mêmes règles que
-    pour un contrat : la ligne en vigueur est celle du dernier avenant (signé à la date, si elle est donnée), sinon
-    celle du contrat initial (`_rang`) ; taux et sous-consommation sont ceux de `CelluleExecution` et `Budget`."""
-    contrats = list(contrats)
-    seuils = {c.pk: Decimal(c.seuil_sous_consommation) / 100 for c in contrats}
+    """Les crédits et l'exécution de tous ces contrats, additionnés par la base en quatre requêtes agrégées, quel que
+    soit leur nombre (aucune ligne budgétaire n'est lue une à une). Mêmes règles que pour un contrat : la ligne en
+    vigueur est celle du dernier avenant (signé à la date, si elle est donnée), sinon celle du contrat initial
+    (`retenir_en_vigueur`) ; une cellule est attendue si un montant y est en vigueur ou une exécution saisie ; taux
+    et sous-consommation sont ceux de `CelluleExecution`, `Budget` et `est_sous_consommation` (réalisé / montant en
+    vigueur < seuil du contrat, comparé en centimes entiers : exact, même sous SQLite)."""
+    ids = [c.pk for c in contrats]
     resultat = CreditsContrats()
-    lignes = LigneBudgetaire.objects.filter(action__contrat__in=contrats)
+    lignes = LigneBudgetaire.objects.filter(action__contrat_id__in=ids)
     if date is not None:
         lignes = lignes.filter(Q(avenant__isnull=True) | Q(avenant__date__lte=date))
-    en_vigueur = {}  # (action_id, annee, financeur) → (rang, montant)
-    actions = {}  # action_id → (contrat_id, pilier_id)
-    valeurs = lignes.values_list(
-        "action_id", "action__contrat_id", "action__axe__pilier_national_id", "annee", "financeur", "montant",
-        "avenant__date", "avenant__numero",
-    )  # fmt: skip
-    for action_id, contrat_id, pilier_id, annee, financeur, montant, avenant_date, avenant_numero in valeurs:
-        actions[action_id] = (contrat_id, pilier_id)
-        rang = (datetime.date.min, 0) if avenant_date is None else (avenant_date, avenant_numero)
-        cle = (action_id, annee, financeur)
-        if cle not in en_vigueur or rang > en_vigueur[cle][0]:
-            en_vigueur[cle] = (rang, montant)
-        if avenant_date is None and financeur == Financeur.ETAT:
-            resultat.signe[(contrat_id, annee, pilier_id)] += montant
-    for (action_id, annee, financeur), (_, montant) in en_vigueur.items():
-        if financeur == Financeur.ETAT:
-            contrat_id, pilier_id = actions[action_id]
-            resultat.en_vigueur[(contrat_id, annee, pilier_id)] += montant
-
-    executions = {
-        (action_id, annee, financeur): (contrat_id, _ExecutionLue(engage, realise))
-        for action_id, contrat_id, annee, financeur, engage, realise in Execution.objects.filter(
-            action__contrat__in=contrats
-        ).values_list("action_id", "action__contrat_id", "annee", "financeur", "engage", "realise")
-    }
-    cles = {cle for cle, (_, montant) in en_vigueur.items() if montant} | set(executions)
-    for cle in cles:
-        action_id, annee, financeur = cle
-        contrat_id, execution = executions.get(cle, (None, None))
-        contrat_id = contrat_id or actions[action_id][0]
-        cellule = CelluleExecution(
-            action=None,
-            annee=annee,
-            financeur=financeur,
-            prevu=en_vigueur[cle][1] if cle in en_vigueur else ZERO,
-            execution=execution,
-            seuil=seuils[contrat_id],
+    montant = DecimalField(max_digits=16, decimal_places=2)
+    # Les crédits de l'État signés (contrat initial) et en vigueur, par contrat, année et pilier : une requête.
+    etat = (
+        _en_vigueur(lignes, date)
+        .filter(financeur=Financeur.ETAT)
+        .values_list("action__contrat_id", "annee", "action__axe__pilier_national_id")
+        .annotate(
+            signe=Sum(Case(When(avenant__isnull=True, then=F("montant")), default=Value(ZERO), output_field=montant)),
+            en_vigueur=Sum(Case(When(en_vigueur=True, then=F("montant")), default=Value(ZERO), output_field=montant)),
         )
-        somme = resultat.execution.setdefault((contrat_id, annee), Budget(annee=annee))
-        somme.ajouter(cellule.budget)
-        if cellule.sous_consommation:
-            resultat.sous_consommations[(contrat_id, annee)] += 1
+        .order_by()
+    )
+    for contrat_id, annee, pilier_id, signe, en_vigueur in etat:
+        resultat.signe[(contrat_id, annee, pilier_id)] += signe
+        resultat.en_vigueur[(contrat_id, annee, pilier_id)] += en_vigueur
+
+    # Les cellules en vigueur et leur exécution (jointure sur la même action, année et financeur).
+    saisie = Q(ex__pk__isnull=False)
+    sous_seuil = LessThan(
+        Round(F("ex__realise") * 100) * 100,
+        Round(F("montant") * 100) * F("action__contrat__seuil_sous_consommation"),
+    )
+    cellules = (
+        _en_vigueur(lignes, date)
+        .filter(en_vigueur=True)
+        .alias(
+            ex=FilteredRelation(
+                "action__executions",
+                condition=Q(action__executions__annee=F("annee"), action__executions__financeur=F("financeur")),
+            )
+        )
+        .filter(Q(montant__gt=0) | saisie)
+        .values_list("action__contrat_id", "annee", "financeur")
+        .annotate(
+            prevu=Sum("montant"),
+            prevu_saisi=Sum(Case(When(saisie, then=F("montant")), default=Value(ZERO), output_field=montant)),
+            engage=Sum("ex__engage"),
+            realise=Sum("ex__realise"),
+            attendues=Count("pk"),
+            saisies=Count("ex__pk"),
+            sous=Count(Case(When(saisie & Q(montant__gt=0) & Q(sous_seuil), then=1))),
+        )
+        .order_by()
+    )
+    # Les exécutions saisies sans aucune ligne budgétaire (montant en vigueur nul) : attendues et saisies.
+    ligne_de_la_cellule = lignes.filter(
+        action_id=OuterRef("action_id"), annee=OuterRef("annee"), financeur=OuterRef("financeur")
+    )
+    orphelines = (
+        Execution.objects.filter(action__contrat_id__in=ids)
+        .filter(~Exists(ligne_de_la_cellule))
+        .values_list("action__contrat_id", "annee", "financeur")
+        .annotate(
+            prevu=Value(ZERO, output_field=montant),
+            prevu_saisi=Value(ZERO, output_field=montant),
+            engage=Sum("engage"),
+            realise=Sum("realise"),
+            attendues=Count("pk"),
+            saisies=Count("pk"),
+            sous=Value(0),
+        )
+        .order_by()
+    )
+    for requete in (cellules, orphelines):
+        for contrat_id, annee, financeur, prevu, prevu_saisi, engage, realise, attendues, saisies, sous in requete:
+            budget = resultat.execution.setdefault((contrat_id, annee), Budget(annee=annee))
+            budget.prevu.ajouter_part(prevu or ZERO, financeur)
+            budget.prevu_saisi += prevu_saisi or ZERO
+            budget.engage.ajouter_part(engage or ZERO, financeur)
+            budget.realise.ajouter_part(realise or ZERO, financeur)
+            budget.attendues += attendues
+            budget.saisies += saisies
+            if sous:
+                resultat.sous_consommations[(contrat_id, annee)] += sous
 
     versements = (
-        Versement.objects.filter(contrat__in=contrats)
+        Versement.objects.filter(contrat_id__in=ids)
         .values_list("contrat_id", "annee", "axe__pilier_national_id")
         .annotate(total=Sum("montant"))
         .order_by()

@@ -132,3 +132,60 @@ class CibleForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+
+
+NON_RATTACHE = "— non rattaché —"
+
+
+class RattachementForm(forms.Form):
+    """Une liste déroulante par indicateur chiffré du contrat : l'indicateur national auquel il se rattache, parmi
+    ceux du pilier de son axe (tous, si l'axe n'est rattaché à aucun pilier). La valeur lue est renvoyée avec le
+    formulaire (champ caché) : seuls les rattachements changés par l'utilisateur sont écrits, et un rattachement
+    changé entre-temps par quelqu'un d'autre est signalé au lieu d'être écrasé."""
+
+    motif = forms.CharField(
+        label="Motif (facultatif, gardé dans l'historique)",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, indicateurs, nationaux, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lignes = []  # (indicateur, champ lié ou None pour un indicateur qualitatif)
+        for indicateur in indicateurs:
+            if indicateur.est_qualitatif:
+                self.lignes.append((indicateur, None))
+                continue
+            axe = indicateur.action.axe if indicateur.action.axe_id else None
+            pilier = axe.pilier_national_id if axe is not None else None
+            proposes = [
+                n
+                for n in nationaux
+                if (n.actif and pilier in (None, n.pilier_id)) or n.pk == indicateur.indicateur_national_id
+            ]
+            nom = f"i{indicateur.pk}"
+            self.fields[nom] = forms.TypedChoiceField(
+                label=f"Action {indicateur.action.numero} – {indicateur.libelle}",
+                choices=[("", NON_RATTACHE)]
+                + [
+                    (n.pk, f"Pilier {n.pilier.numero} – {n.libelle}{'' if n.actif else ' (retiré)'}") for n in proposes
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=indicateur.indicateur_national_id,
+                show_hidden_initial=True,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.lignes.append((indicateur, self[nom]))
+
+    def changements(self) -> dict[int, tuple[int | None, int | None]]:
+        """indicateur → (rattachement lu par l'utilisateur, rattachement choisi), pour ceux qu'il a changés."""
+        resultat = {}
+        for nom in self.changed_data:
+            if not nom.startswith("i"):
+                continue
+            lu = self.data.get(self[nom].html_initial_name, "")
+            resultat[int(nom[1:])] = (int(lu) if lu.isascii() and lu.isdigit() else None, self.cleaned_data[nom])
+        return resultat

@@ -6,6 +6,13 @@ from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, Suiv
 
 CHAMPS_REALISATION = {"valeur": "valeur atteinte", "appreciation": "appréciation", "commentaire": "commentaire"}
 CHAMPS_CIBLE = {"valeur": "cible", "nd": "non définie (nd)"}
+CHAMPS_INDICATEUR = {
+    "libelle": "libellé",
+    "nature": "nature",
+    "cible_chiffree": "cible chiffrée",
+    "t0": "situation T0",
+    "indicateur_national": "indicateur national",
+}
 
 
 def _statut(valeur):
@@ -37,6 +44,11 @@ def historique_indicateur(indicateur) -> list[Changement]:
             {"appreciation": _appreciation},
         )
         + changements(_historiques_cibles(indicateur_id=indicateur.pk), CHAMPS_CIBLE, lambda h: f"Cible {h.annee}")
+        + changements(
+            Indicateur.history.filter(id=indicateur.pk).select_related("indicateur_national"),
+            {"indicateur_national": CHAMPS_INDICATEUR["indicateur_national"]},
+            lambda h: "Rattachement national",
+        )
     )
 
 
@@ -61,8 +73,10 @@ def historique_indicateurs_du_contrat(contrat) -> list[Changement]:
             lambda h: f"{_libelle_indicateur(h)} – cible {h.annee}",
         )
         + changements(
-            Indicateur.history.filter(action__contrat_id=contrat.pk).select_related("history_user", "action"),
-            {"libelle": "libellé", "nature": "nature", "cible_chiffree": "cible chiffrée", "t0": "situation T0"},
+            Indicateur.history.filter(action__contrat_id=contrat.pk).select_related(
+                "history_user", "action", "indicateur_national"
+            ),
+            CHAMPS_INDICATEUR,
             lambda h: f"Action {h.action.numero} – indicateur",
         )
         + changements(

@@ -28,6 +28,14 @@ class IndicateurQuerySet(models.QuerySet):
             .order_by("action__ordre", "action__numero", "ordre", "pk")
         )
 
+    def a_rattacher(self, contrat):
+        """Les indicateurs du contrat, leur axe et leur rattachement national : la page de rattachement."""
+        return (
+            self.filter(action__contrat=contrat)
+            .select_related("action__axe__pilier_national", "indicateur_national__pilier")
+            .order_by("action__ordre", "action__numero", "ordre", "pk")
+        )
+
 
 class Indicateur(models.Model):
     """Un indicateur d'une action, tel que le document le formule.
@@ -125,6 +133,24 @@ class Indicateur(models.Model):
         # Un indicateur qualitatif n'a jamais de cible chiffrée : inutile de demander de décocher la case.
         if self.est_qualitatif:
             self.cible_chiffree = False
+        if self.indicateur_national_id:
+            self._verifier_rattachement()
+
+    def _verifier_rattachement(self):
+        """Seul un indicateur chiffré s'additionne d'un contrat à l'autre, et seulement à un indicateur national du
+        pilier de son axe (quand l'axe est rattaché à un pilier)."""
+        if self.est_qualitatif:
+            raise ValidationError(
+                {"indicateur_national": "Un indicateur qualitatif ne s'additionne pas d'un contrat à l'autre : il ne "
+                 "se rattache pas à un indicateur national."}
+            )  # fmt: skip
+        axe = self.action.axe if self.action.axe_id else None
+        national = self.indicateur_national
+        if axe is not None and axe.pilier_national_id and national.pilier_id != axe.pilier_national_id:
+            raise ValidationError(
+                {"indicateur_national": f"« {national} » relève d'un autre pilier que l'axe {axe.numero} de l'action "
+                 f"{self.action.numero} : choisissez un indicateur national de ce pilier."}
+            )  # fmt: skip
 
 
 class Cible(models.Model):

@@ -15,8 +15,9 @@ from commun.historique import AUTEUR, auteur_de_la_modification, auteurs_des_cha
 from contrats.versions import contrat_modifie
 from indicateurs.controles_saisie import manques_avant_soumission
 from indicateurs.enums import SourceCible
-from indicateurs.models import Cible, Commentaire, Realisation, RecitAction, SuiviAnnuel
+from indicateurs.models import Cible, Commentaire, Indicateur, Realisation, RecitAction, SuiviAnnuel
 from notifications.services import notifier_commentaire, notifier_statut
+from referentiel.models import IndicateurNational
 
 CHAMPS_RECIT = ("resultats", "difficultes", "perspectives", "impact_social")
 AUTEURS_DU_SUIVI = ("modifie_par__profil__organisation", "statut_par__profil__organisation")
@@ -314,3 +315,50 @@ def cible_definir(*, user, cible: Cible, valeur: Decimal, source: str, justifica
     cible.nd_date_limite = None
     enregistrer(cible, user=user, motif=f"{SourceCible(source).label} : {justification}")
     return cible
+
+
+MODIFIE_ENTRE_TEMPS = (
+    "Rattachement modifié entre-temps par quelqu'un d'autre : rien n'a été enregistré ; relisez-le, puis recommencez."
+)
+
+
+@transaction.atomic
+def indicateurs_rattacher(
+    *, user, contrat, changements: dict[int, tuple[int | None, int | None]], motif: str = ""
+) -> list[Indicateur]:
+    """Rattache des indicateurs du contrat à des indicateurs nationaux, ou les en détache : leurs valeurs
+    s'additionnent alors d'un contrat à l'autre dans la vue nationale. `changements` donne, par indicateur modifié,
+    le rattachement lu par l'utilisateur et le nouveau. Tout ou rien : un rattachement changé entre-temps par
+    quelqu'un d'autre, un indicateur national retiré ou d'un autre pilier, et rien n'est écrit (ValidationError
+    dont chaque clé est `i<pk de l'indicateur>`). Chaque changement est historisé : auteur, avant → après, motif."""
+    motif = (motif or "").strip()
+    indicateurs = Indicateur.objects.select_for_update(of=("self",)).a_rattacher(contrat).in_bulk(list(changements))
+    nationaux = IndicateurNational.objects.select_related("pilier").in_bulk(
+        [apres for _, apres in changements.values() if apres]
+    )
+    erreurs, modifies = {}, []
+    for pk, (avant, apres) in changements.items():
+        indicateur = indicateurs.get(pk)
+        if indicateur is None:
+            erreurs[f"i{pk}"] = "Cet indicateur n'existe pas dans ce contrat."
+        elif indicateur.indicateur_national_id != avant:
+            erreurs[f"i{pk}"] = MODIFIE_ENTRE_TEMPS
+        elif apres != avant:
+            national = nationaux.get(apres) if apres else None
+            if apres and (national is None or not national.actif):
+                erreurs[f"i{pk}"] = "Cet indicateur national n'est plus proposé au rattachement."
+                continue
+            indicateur.indicateur_national = national
+            try:
+                enregistrer(
+                    indicateur,
+                    user=user,
+                    motif=motif or ("Rattachement à un indicateur national" if national else "Rattachement retiré"),
+                )
+            except ValidationError as erreur:
+                erreurs[f"i{pk}"] = " ".join(erreur.messages)
+            else:
+                modifies.append(indicateur)
+    if erreurs:
+        raise ValidationError(erreurs)
+    return modifies

@@ -11,4 +11,5 @@ urlpatterns = [
     path("indicateurs/<int:pk>/", views.indicateur_detail, name="detail"),
     path("indicateurs/<int:pk>/cibles/<int:annee>/", views.cible_fixer, name="cible"),
     path("indicateurs.xlsx", views.export_xlsx, name="xlsx"),
+    path("indicateurs/rattachement/", views.rattachement, name="rattachement"),
 ]

@@ -12,7 +12,7 @@ from commun.formats import nombre
 from comptes.acces import annee_du_contrat, contrat_requis
 from indicateurs.controles_saisie import ecarts_sans_commentaire, manques_avant_soumission
 from indicateurs.exports import classeur_indicateurs
-from indicateurs.forms import CibleForm, GrilleSaisieForm, StatutForm
+from indicateurs.forms import CibleForm, GrilleSaisieForm, RattachementForm, StatutForm
 from indicateurs.grille import completude_de_la_grille, fils_de_l_annee, lignes_de_la_grille
 from indicateurs.historique import historique_indicateur
 from indicateurs.models import Cible, Indicateur, Realisation, RecitAction, SuiviAnnuel
@@ -23,8 +23,10 @@ from indicateurs.services import (
     commentaire_ajouter,
     etat_enregistre,
     grille_enregistrer,
+    indicateurs_rattacher,
     suivi_changer_statut,
 )
+from referentiel.models import IndicateurNational
 
 
 def _annee(contrat, *, annee, **kwargs):
@@ -277,7 +279,9 @@ def commenter(request, contrat, annee):
 
 @contrat_requis()
 def indicateur_detail(request, contrat, pk):
-    indicateur = get_object_or_404(Indicateur.objects.du_contrat(contrat), pk=pk)
+    indicateur = get_object_or_404(
+        Indicateur.objects.du_contrat(contrat).select_related("indicateur_national__pilier"), pk=pk
+    )
     realisations = {r.annee: r for r in indicateur.realisations.all()}
     cibles = {c.annee: c for c in indicateur.cibles.all()}
     return render(
@@ -289,6 +293,7 @@ def indicateur_detail(request, contrat, pk):
             "mesures": [Mesure(a, cibles.get(a), realisations.get(a), indicateur=indicateur) for a in contrat.annees],
             "historique": historique_indicateur(indicateur),
             "peut_definir_cible": request.user.has_perm("indicateurs.definir_cible", contrat),
+            "peut_rattacher": request.user.has_perm("indicateurs.rattacher", contrat),
             "cible_form": CibleForm(),
         },
     )
@@ -324,3 +329,42 @@ def cible_fixer(request, contrat, pk, annee):
 def export_xlsx(request, contrat):
     """/contrats/<slug>/indicateurs.xlsx : la matrice des indicateurs, pour toute partie au contrat."""
     return reponse_xlsx(classeur_indicateurs(contrat), f"{contrat.slug}-indicateurs.xlsx")
+
+
+@contrat_requis(
+    "indicateurs.rattacher",
+    refus="Seuls les agents du contrat (collectivité, État) et l'administration centrale rattachent ses indicateurs "
+    "aux indicateurs nationaux.",
+)
+def rattachement(request, contrat):
+    """/contrats/<slug>/indicateurs/rattachement/ : rattacher les indicateurs du contrat aux indicateurs nationaux,
+    pour que leurs valeurs s'additionnent d'un contrat à l'autre dans la vue nationale."""
+    indicateurs = list(Indicateur.objects.a_rattacher(contrat))
+    nationaux = list(IndicateurNational.objects.select_related("pilier"))
+    form = RattachementForm(request.POST or None, indicateurs=indicateurs, nationaux=nationaux)
+    if request.method == "POST" and form.is_valid():
+        changements = form.changements()
+        try:
+            modifies = indicateurs_rattacher(
+                user=request.user, contrat=contrat, changements=changements, motif=form.cleaned_data["motif"]
+            )
+        except ValidationError as erreur:
+            for champ, messages_champ in erreur.message_dict.items():
+                form.add_error(champ if champ in form.fields else None, messages_champ)
+        else:
+            if modifies:
+                messages.success(request, f"{len(modifies)} rattachement{'s' if len(modifies) > 1 else ''} enregistré"
+                                 f"{'s' if len(modifies) > 1 else ''}.")  # fmt: skip
+            else:
+                messages.info(request, "Aucun rattachement n'a changé : rien n'a été enregistré.")
+            return redirect("indicateurs:rattachement", contrat.slug)
+    return render(
+        request,
+        "indicateurs/rattachement.html",
+        {
+            "contrat": contrat,
+            "form": form,
+            "nationaux_actifs": any(n.actif for n in nationaux),
+            "peut_modifier_referentiel": request.user.has_perm("referentiel.modifier"),
+        },
+    )

@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from commun.cache import cle_ensemble, en_cache
 from commun.excel import reponse_xlsx
 from comptes.acces import contrats_visibles
 from evaluation.exports import classeur_evaluations
@@ -12,7 +14,8 @@ from national.exports import classeur_national
 from national.filters import ContratNationalFilter
 from national.forms import IndicateurNationalForm
 from national.selectors import vue_nationale
-from referentiel.models import IndicateurNational
+from referentiel.models import IndicateurNational, Pilier
+from referentiel.selectors import version_referentiel
 from referentiel.services import indicateur_national_enregistrer
 
 PAR_PAGE = 50
@@ -38,8 +41,11 @@ def _annee(request, nom: str, defaut: int) -> int:
 
 
 def _contrats(request):
-    """(filtre, année, contrats) : les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés."""
-    annee = _annee(request, "annee", timezone.localdate().year)
+    """Les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés (une requête, à l'évaluation),
+    le filtre, l'année et l'exercice montré."""
+    aujourd_hui = timezone.localdate()
+    annee = _annee(request, "annee", aujourd_hui.year)
+    exercice = _annee(request, "exercice", aujourd_hui.year - 1)
     contrats = (
         contrats_visibles(request.user)
         .avec_collectivite()
@@ -47,33 +53,56 @@ def _contrats(request):
         .order_by("collectivite__region", "departement", "titre")
     )
     filtre = ContratNationalFilter(request.GET or None, queryset=contrats)
-    return filtre, annee, filtre.qs if filtre.is_bound and filtre.is_valid() else contrats
+    contrats = filtre.qs if filtre.is_bound and filtre.is_valid() else contrats
+    return filtre, annee, exercice, contrats
 
 
 def _vue(request):
     """Les contrats visibles de l'utilisateur, en vigueur l'année demandée et filtrés, et leur vue nationale."""
-    aujourd_hui = timezone.localdate()
-    filtre, annee, contrats = _contrats(request)
-    exercice = _annee(request, "exercice", aujourd_hui.year - 1)
-    return filtre, annee, vue_nationale(contrats, exercice=exercice, aujourd_hui=aujourd_hui)
+    filtre, annee, exercice, contrats = _contrats(request)
+    return filtre, annee, vue_nationale(contrats, exercice=exercice, aujourd_hui=timezone.localdate())
 
 
 def tableau(request):
+    """La vue nationale. Son contenu (tous les chiffres) est mis en cache sous l'empreinte de ce qu'il montre :
+    chaque contrat visible et la version de ses données, le référentiel, les filtres, la page et la date du jour
+    (commun/cache.py) ; une donnée modifiée, un contrat ajouté ou retiré change la clé."""
     _exiger(request, "national.voir")
-    filtre, annee, vue = _vue(request)
-    page = Paginator(vue.lignes, PAR_PAGE).get_page(request.GET.get("page"))
+    filtre, annee, exercice, contrats = _contrats(request)
+    # La clé ne lit que l'identifiant et la version de chaque contrat ; les contrats ne sont lus qu'à défaut de cache.
+    versions = list(contrats.values_list("pk", "version_donnees"))
     parametres = request.GET.copy()
     parametres.pop("page", None)
+    parametres = parametres.urlencode()
+    numero = Paginator(versions, PAR_PAGE).get_page(request.GET.get("page")).number
+    peut_modifier = request.user.has_perm("referentiel.modifier")
+    cle = cle_ensemble(
+        "national-tableau", versions, annee, exercice, numero, parametres, peut_modifier, version_referentiel()
+    )
+
+    def contenu():
+        vue = vue_nationale(contrats, exercice=exercice, aujourd_hui=timezone.localdate())
+        return render_to_string(
+            "national/_tableau_contenu.html",
+            {
+                "annee": annee,
+                "vue": vue,
+                "page": Paginator(vue.lignes, PAR_PAGE).page(numero),
+                "parametres": parametres,
+                "peut_modifier": peut_modifier,
+            },
+        )
+
     return render(
         request,
         "national/tableau.html",
         {
             "filter": filtre,
             "annee": annee,
-            "vue": vue,
-            "page": page,
-            "parametres": parametres.urlencode(),
-            "peut_modifier": request.user.has_perm("referentiel.modifier"),
+            "exercice": exercice,
+            "nombre": len(versions),
+            "parametres": parametres,
+            "contenu": en_cache(cle, contenu),
         },
     )
 
@@ -88,7 +117,7 @@ def evaluations_xlsx(request):
     """L'évaluation à mi-parcours (DIPLP) de chaque action des contrats visibles, filtrés comme la page : un seul
     classeur."""
     _exiger(request, "national.voir")
-    _, annee, contrats = _contrats(request)
+    _, annee, _, contrats = _contrats(request)
     lignes = evaluations_des_contrats(contrats)
     titre = f"Évaluation à mi-parcours des contrats des solidarités en vigueur en {annee}"
     return reponse_xlsx(classeur_evaluations(lignes, titre), f"evaluation-mi-parcours-national-{annee}.xlsx")
@@ -128,3 +157,18 @@ def indicateur_modifier(request, pk=None):
         messages.success(request, f"Indicateur national « {indicateur} » enregistré.")
         return redirect("national:indicateur", pk=indicateur.pk)
     return render(request, "national/indicateur_form.html", {"form": form, "indicateur": instance})
+
+
+def referentiel(request):
+    """Le référentiel national : les piliers du Pacte et leurs imputations sur le programme 304, et les indicateurs
+    nationaux (retirés compris), chacun avec sa source ; l'administration centrale les ajoute et les modifie ici."""
+    _exiger(request, "national.voir")
+    return render(
+        request,
+        "national/referentiel.html",
+        {
+            "piliers": Pilier.objects.all(),
+            "indicateurs": IndicateurNational.objects.select_related("pilier", "modifie_par__profil__organisation"),
+            "peut_modifier": request.user.has_perm("referentiel.modifier"),
+        },
+    )

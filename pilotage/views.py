@@ -80,6 +80,7 @@ def contrat_detail(request, contrat):
             "peut_modifier_budget": request.user.has_perm("finances.modifier_budget", contrat),
             # Un bouton qu'un rôle ne peut pas utiliser n'est pas montré.
             "peut_importer": request.user.has_perm("finances.importer", contrat),
+            "peut_rattacher": request.user.has_perm("indicateurs.rattacher", contrat),
         },
     )
 

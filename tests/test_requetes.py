@@ -24,10 +24,11 @@ from documents.models import Document
 from evaluation.models import EvaluationAction
 from indicateurs.enums import Portee, StatutSuivi
 from indicateurs.models import Indicateur, SuiviAnnuel
+from indicateurs.services import indicateurs_rattacher
 from pilotage.chargement import echeances_par_defaut_creer
 from rapports.enums import TypeRapport
 from rapports.models import VersionRapport
-from referentiel.models import IndicateurNational
+from referentiel.models import IndicateurNational, Pilier
 from tests.actions.factories import ActionFactory
 from tests.contrats.factories import ContratFactory, OrganisationFactory, ProfilFactory
 from tests.finances.factories import LigneBudgetaireFactory
@@ -59,8 +60,9 @@ REQUETES = {
     "pilotage:historique": {"metropole": 14, "admin": 14},
     "pilotage:historique_xlsx": {"metropole": 13, "admin": 11},
     "indicateurs:grille": {"metropole": 14, "ddets": 14, "admin": 14},
-    "indicateurs:detail": {"metropole": 11, "admin": 11},
+    "indicateurs:detail": {"metropole": 14, "admin": 12},
     "indicateurs:xlsx": {"metropole": 13, "admin": 11},
+    "indicateurs:rattachement": {"metropole": 10, "ddets": 10, "national": 8, "admin": 8},
     "finances:budget_annee": {"finances": 8, "admin": 8},
     "finances:avenant_creer": {"finances": 9, "admin": 9},
     "finances:execution": {"finances": 11, "admin": 11},
@@ -86,10 +88,11 @@ REQUETES = {
     "notifications:boite": {"metropole": 8, "admin": 8},
     "lots:liste": {"metropole": 7, "admin": 7},
     "lots:detail": {"metropole": 7, "admin": 7},
-    # 3 et 20 contrats (jeu national synthétique)
-    "national:tableau": {"national": 16, "region": 18, "ddets": 18, "admin": 16},
-    "national:xlsx": {"national": 14, "admin": 13},
-    "national:indicateur": {"national": 17, "region": 19},
+    # 3 et 20 contrats (jeu national synthétique) ; la vue nationale à froid (son contenu n'est pas encore en cache)
+    "national:tableau": {"national": 19, "region": 21, "ddets": 21, "admin": 19},
+    "national:xlsx": {"national": 15, "admin": 14},
+    "national:indicateur": {"national": 18, "region": 20},
+    "national:referentiel": {"national": 7, "region": 9},
     "national:indicateur_creer": {"national": 6},
     "national:indicateur_modifier": {"national": 7},
     # 2 et 20 comptes dans l'organisation de l'administrateur de l'organisation
@@ -138,8 +141,8 @@ class Jeu:
 
     def client(self, nom: str) -> Client:
         client = Client()
-        if nom == "admin":
-            client.force_login(get_user_model().objects.get(username="admin"))
+        if nom in ("admin", "national"):  # comptes de démonstration qui voient tous les contrats
+            client.force_login(get_user_model().objects.get(username=nom))
         else:
             client.force_login(self.comptes.get(nom) or compte(self.contrat, nom))
         return client
@@ -173,13 +176,30 @@ def jeux(django_db_setup, django_db_blocker):
     """Les jeux de données, construits une fois pour le module dans une transaction annulée à la fin ; chaque
     test y lit dans sa propre transaction (un point de sauvegarde)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield {
-            "territoires": [territoire(UN, "97"), territoire(DOUZE, "98")],
-            "contrats": [
-                Jeu(f"{taille} actions", contrat_de_taille(taille, complet=True)[0]) for taille in (PETIT, GRAND)
-            ],
-        }
+        contrats = [Jeu(f"{taille} actions", contrat_de_taille(taille, complet=True)[0]) for taille in (PETIT, GRAND)]
+        for jeu in contrats:
+            rattacher_aux_indicateurs_nationaux(jeu.contrat)
+        yield {"territoires": [territoire(UN, "97"), territoire(DOUZE, "98")], "contrats": contrats}
         transaction.set_rollback(True)
+
+
+def rattacher_aux_indicateurs_nationaux(contrat: Contrat) -> None:
+    """Deux indicateurs nationaux ; chaque indicateur « national » du contrat rattaché à l'un, puis la moitié
+    rattachée à l'autre : autant de rattachements (et de lignes d'historique) que d'actions."""
+    premier, second = (
+        IndicateurNational.objects.get_or_create(
+            pilier=Pilier.objects.get(numero=numero), libelle=f"Indicateur national {numero}", defaults={"source": "s"}
+        )[0]
+        for numero in (1, 3)
+    )
+    indicateurs = list(Indicateur.objects.filter(action__contrat=contrat, portee=Portee.NATIONAL).order_by("pk"))
+    utilisateur = get_user_model().objects.get(username="national")
+    indicateurs_rattacher(
+        user=utilisateur, contrat=contrat, changements={i.pk: (None, premier.pk) for i in indicateurs}
+    )
+    indicateurs_rattacher(
+        user=utilisateur, contrat=contrat, changements={i.pk: (premier.pk, second.pk) for i in indicateurs[::2]}
+    )
 
 
 def adresse(cle: str, contrat: Contrat) -> str:

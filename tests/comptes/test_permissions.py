@@ -23,6 +23,8 @@ EVALUATEURS = {"admin", "metropole"}  # évaluation à mi-parcours : saisie et p
 IMPORTEURS = {"admin", "finances", "metropole"}  # exécution : finances ; valeurs d'indicateurs : metropole
 EXAMINATEURS = {"admin", "ddets", "metropole"}
 EXECUTANTS = {"admin", "finances", "metropole"}  # exécution et versements saisis dans le navigateur
+# Rattacher les indicateurs d'un contrat aux indicateurs nationaux : ses agents et l'administration centrale.
+RATTACHEURS = {"admin", "ddets", "metropole", "national"}
 LOTS = {
     "admin",
     "ddets",
@@ -80,6 +82,8 @@ def cas():
         yield "finances:versement_modifier", "post", inexistant, [slug, 999999]
         yield "finances:versement_supprimer", "post", inexistant, [slug, 999999]
         yield "indicateurs:detail", "get", lire, [slug, indicateur.pk]
+        yield "indicateurs:rattachement", "get", lambda r, s: attendu_ecriture(r, s, RATTACHEURS), [slug]
+        yield "indicateurs:rattachement", "post", lambda r, s: attendu_ecriture(r, s, RATTACHEURS), [slug]
         yield (
             "finances:budget_annee",
             "get",
@@ -131,6 +135,7 @@ def cas():
     yield "national:xlsx", "get", lire_national, []
     yield "national:evaluations_xlsx", "get", lire_national, []
     yield "national:indicateur", "get", lire_national, [national.pk]
+    yield "national:referentiel", "get", lire_national, []
     yield "national:indicateur_creer", "get", modifier_national, []
     yield "national:indicateur_creer", "post", modifier_national, []
     yield "national:indicateur_modifier", "get", modifier_national, [national.pk]
@@ -303,12 +308,13 @@ DECHETS = {
 def test_saisies_absurdes_sans_erreur_serveur_ni_ecriture(role):
     """Des données absurdes envoyées à chaque adresse d'écriture : jamais de 500, rien d'écrit."""
     from finances.models import Avenant, Execution, LigneBudgetaire
-    from indicateurs.models import Cible, Realisation, SuiviAnnuel
+    from indicateurs.models import Cible, Indicateur, Realisation, SuiviAnnuel
 
-    modeles = (Avenant, Execution, LigneBudgetaire, Realisation, SuiviAnnuel, Cible)
+    modeles = (Avenant, Execution, LigneBudgetaire, Realisation, SuiviAnnuel, Cible, Indicateur, IndicateurNational)
+    adresses = list(cas())  # crée l'indicateur national du parcours avant l'état de référence
     avant = [sorted(m.objects.values_list(flat=False)) for m in modeles]
     client = client_pour(role)
-    for nom, methode, _, args in cas():
+    for nom, methode, _, args in adresses:
         if methode != "post":
             continue
         reponse = client.post(reverse(nom, args=args), DECHETS)

@@ -133,6 +133,7 @@ def pages_du_contrat(contrat: Contrat, *, variantes_du_budget: bool):
     for annee in annees:
         yield Page("indicateurs:grille", reverse("indicateurs:grille", args=[slug, annee]))
     yield Page("indicateurs:detail", reverse("indicateurs:detail", args=[slug, indicateur.pk]))
+    yield Page("indicateurs:rattachement", reverse("indicateurs:rattachement", args=[slug]))
     yield Page("finances:budget_annee", reverse("finances:budget_annee", args=[slug, contrat.annee_debut]))
     yield Page("finances:avenant_creer", reverse("finances:avenant_creer", args=[slug]))
     yield Page("finances:execution", reverse("finances:execution", args=[slug]))
@@ -178,6 +179,27 @@ def pages_du_compte(identifiant: str):
         yield Page("national:indicateur", reverse("national:indicateur", args=[indicateur.pk if indicateur else 0]))
     for slug in CONTRATS if admin else (CLS,):
         yield from pages_du_contrat(Contrat.objects.get(slug=slug), variantes_du_budget=admin)
+    if admin:
+        yield from pages_nationales()
+
+
+def pages_nationales():
+    """La vue nationale, le référentiel avec un indicateur national et ses formulaires."""
+    # Les tests de navigateur vident la base entre deux tests, piliers de la migration de données compris.
+    pilier = Pilier.objects.get_or_create(
+        numero=3,
+        defaults={"intitule": "Accès aux droits (test)", "action_304": "23", "sous_action_304": "25",
+                  "libelle_sous_action": "Pilier 3 (test)", "source": "Test d'accessibilité"},
+    )[0]  # fmt: skip
+    indicateur = IndicateurNational.objects.get_or_create(
+        pilier=pilier, libelle="Personnes accompagnées vers leurs droits (test)",
+        defaults={"source": "Test d'accessibilité"},
+    )[0]  # fmt: skip
+    yield Page("national:tableau", reverse("national:tableau"))
+    yield Page("national:referentiel", reverse("national:referentiel"))
+    yield Page("national:indicateur", reverse("national:indicateur", args=[indicateur.pk]))
+    yield Page("national:indicateur_creer", reverse("national:indicateur_creer"))
+    yield Page("national:indicateur_modifier", reverse("national:indicateur_modifier", args=[indicateur.pk]))
 
 
 # --- axe-core ------------------------------------------------------------------------------------------------------

@@ -96,6 +96,62 @@ def test_les_credits_de_la_vue_sont_ceux_de_chaque_contrat():
     assert credits.signe[(cls.pk, 2024, Pilier.objects.get(numero=3).pk)] == Decimal("147500")
 
 
+def test_les_agregats_sql_suivent_les_regles_d_un_contrat_jusqu_aux_cas_limites():
+    """Les crédits additionnés par la base (credits_des_contrats) égalent, champ par champ, l'exécution de chaque
+    contrat calculée ligne à ligne : deux avenants le même jour (le numéro départage), un avenant postérieur à la date
+    demandée, une exécution sans ligne budgétaire, un montant nul exécuté, un taux pile au seuil (80 % : pas une
+    sous-consommation) et un centime en dessous."""
+    import datetime
+
+    from finances.enums import Financeur
+    from finances.models import Avenant, Execution, LigneBudgetaire
+
+    contrats = jeu_national_generer(nombre=4)
+    contrat = contrats[0]
+    a1, a2 = list(contrat.actions.order_by("pk")[:2])
+    for numero, montant in ((2, "11000"), (3, "12000")):
+        avenant = Avenant.objects.create(contrat=contrat, numero=numero, date=datetime.date(2025, 6, 1), objet="x")
+        LigneBudgetaire.objects.create(
+            action=a1, annee=2025, financeur=Financeur.ETAT, montant=Decimal(montant), avenant=avenant
+        )
+    tardif = Avenant.objects.create(contrat=contrat, numero=4, date=datetime.date(2026, 1, 15), objet="tardif")
+    LigneBudgetaire.objects.create(action=a1, annee=2025, financeur=Financeur.ETAT, montant=1, avenant=tardif)
+    Execution.objects.create(action=a2, annee=2024, financeur=Financeur.AUTRE, engage=500, realise=400)
+    LigneBudgetaire.objects.filter(action=a2, annee=2025, financeur=Financeur.COLLECTIVITE).update(montant=0)
+    ligne = LigneBudgetaire.objects.get(action=a2, annee=2024, financeur=Financeur.ETAT, avenant=None)
+    ligne.montant = Decimal("100.05")
+    ligne.save()
+    Execution.objects.filter(action=a2, annee=2024, financeur=Financeur.ETAT).update(realise=Decimal("80.04"))
+    ligne = LigneBudgetaire.objects.get(action=a2, annee=2024, financeur=Financeur.COLLECTIVITE, avenant=None)
+    ligne.montant = Decimal("100.05")
+    ligne.save()
+    Execution.objects.filter(action=a2, annee=2024, financeur=Financeur.COLLECTIVITE).update(realise=Decimal("80.03"))
+
+    credits = credits_des_contrats(contrats)
+    for c in contrats:
+        execution = execution_du_contrat(c)
+        for annee in c.annees:
+            attendu, lu = execution.budget_total(annee), credits.budget(c.pk, annee)
+            for champ in ("prevu", "prevu_saisi", "engage", "realise", "attendues", "saisies", "taux_execution"):
+                assert getattr(lu, champ) == getattr(attendu, champ), (c, annee, champ)
+            assert credits.sous_consommations.get((c.pk, annee), 0) == len(
+                [s for s in execution.sous_consommations if s.annee == annee]
+            ), (c, annee)
+    # À une date : l'avenant signé après elle n'est pas encore en vigueur.
+    for date in (None, datetime.date(2025, 12, 31), datetime.date(2025, 1, 1)):
+        credits = credits_des_contrats(contrats, date=date)
+        tableau = tableau_budgetaire(contrat, date=date or datetime.date(2099, 1, 1))
+        for annee in contrat.annees:
+            etat = sum(
+                (v for (c, a, _), v in credits.en_vigueur.items() if c == contrat.pk and a == annee), Decimal(0)
+            )
+            assert etat == tableau.total.annees[annee].etat, (annee, date)
+    cellules = {
+        (s.action.pk, s.financeur) for s in execution_du_contrat(contrat).sous_consommations if s.annee == 2024
+    }
+    assert (a2.pk, Financeur.COLLECTIVITE) in cellules and (a2.pk, Financeur.ETAT) not in cellules
+
+
 def test_chacun_ne_voit_que_ses_contrats(connecte):
     jeu_national_generer(nombre=13)
     synthetiques = Contrat.objects.filter(slug__startswith=PREFIXE)
@@ -171,3 +227,41 @@ def test_le_referentiel_reprend_le_contrat_signe_et_n_invente_rien(connecte):
         reponse.status_code == 302 and indicateur.source == "Guide" and indicateur.modifie_par.username == "national"
     )
     assert connecte("region").post(url, {"libelle": "x"}).status_code == 403
+
+
+def test_la_vue_en_cache_suit_les_donnees(connecte, national, django_capture_on_commit_callbacks):
+    """Le contenu de la vue est gardé en cache sous l'empreinte de ce qu'il montre : une valeur saisie, un indicateur
+    national renommé, un contrat ajouté, et la page suivante le montre."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):  # données « validées » : plus en cours de modification
+        premier = _contrat_avec_valeurs(national, "14", {2024: Decimal(120)})
+    client = connecte("national")
+    url = reverse("national:tableau") + "?region=28"
+
+    def lire():
+        with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as requetes:
+            lu = texte(client.get(url))
+        return lu, len(requetes)
+
+    lu, a_froid = lire()
+    assert "120 (1 contrat)" in lu
+    lu, en_cache = lire()
+    assert "120 (1 contrat)" in lu and en_cache < a_froid
+
+    realisation = Realisation.objects.get(indicateur__action__contrat=premier, annee=2024)
+    realisation.valeur = Decimal(130)
+    with django_capture_on_commit_callbacks(execute=True):
+        realisation.save()
+    assert "130 (1 contrat)" in lire()[0]
+
+    national.libelle = "Personnes orientées vers leurs droits"
+    with django_capture_on_commit_callbacks(execute=True):
+        national.save()
+    assert "Personnes orientées vers leurs droits" in lire()[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _contrat_avec_valeurs(national, "76", {2024: Decimal(30)})
+    lu = lire()[0]
+    assert second.titre in lu and "160 (2 contrats)" in lu
