@@ -60,7 +60,7 @@ REQUETES = {
     "pilotage:historique": {"metropole": 14, "admin": 14},
     "pilotage:historique_xlsx": {"metropole": 13, "admin": 11},
     "indicateurs:grille": {"metropole": 14, "ddets": 14, "admin": 14},
-    "indicateurs:detail": {"metropole": 14, "admin": 12},
+    "indicateurs:detail": {"metropole": 12, "admin": 12},
     "indicateurs:xlsx": {"metropole": 13, "admin": 11},
     "indicateurs:rattachement": {"metropole": 10, "ddets": 10, "national": 8, "admin": 8},
     "finances:budget_annee": {"finances": 8, "admin": 8},
