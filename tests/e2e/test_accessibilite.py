@@ -79,7 +79,6 @@ HORS_PAGES |= {
     "même formulaire que la saisie de la page des versements, vérifiée ici",
     "lots:detail": "avancement d'un lot de rapports (tâche de fond), vérifié par tests/rapports/test_lots.py",
     "national:xlsx": "classeur Excel",
-    "national:indicateur_modifier": "même formulaire que national:indicateur_creer, vérifié ici",
     "notifications:ouvrir": "POST seulement",
     "notifications:tout_lire": "POST seulement",
     "comptes:desactiver": "POST seulement",
@@ -167,16 +166,6 @@ def pages_du_compte(identifiant: str):
     if admin:
         yield Page("comptes:liste", reverse("comptes:liste"))
         yield Page("comptes:inviter", reverse("comptes:inviter"))
-        yield Page("national:tableau", reverse("national:tableau"))
-        yield Page("national:indicateur_creer", reverse("national:indicateur_creer"))
-        pilier = Pilier.objects.order_by("numero").first()  # référentiel chargé par les migrations
-        indicateur = (
-            pilier
-            and IndicateurNational.objects.get_or_create(
-                pilier=pilier, libelle="Indicateur national du test d'accessibilité", defaults={"source": "test"}
-            )[0]
-        )
-        yield Page("national:indicateur", reverse("national:indicateur", args=[indicateur.pk if indicateur else 0]))
     for slug in CONTRATS if admin else (CLS,):
         yield from pages_du_contrat(Contrat.objects.get(slug=slug), variantes_du_budget=admin)
     if admin:
