@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.test.utils import override_settings  # réglage changé le temps du chargement
 from django.utils import timezone
 
 FORMAT = 1
@@ -125,6 +126,20 @@ def base_vide() -> bool:
     )
 
 
+def base_vider() -> None:
+    """Vide toutes les tables (`flush`). Sur PostgreSQL, les contraintes différées en attente dans la transaction
+    sont d'abord vérifiées (TRUNCATE refuse une table qui a des « pending trigger events »), puis différées de
+    nouveau."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as curseur:
+            curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if postgresql:  # de nouveau différées, comme Django les crée : le chargement référence des lignes à venir
+        with connection.cursor() as curseur:
+            curseur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def restaurer(chemin: Path, *, remplacer: bool = False, stockage=default_storage) -> dict:
     """Remplace la base et les fichiers par ceux de l'archive ; renvoie son manifeste. Rien n'est écrit si
     l'archive est altérée, si la base n'a pas les migrations de l'archive, ou si elle n'est pas vide sans
@@ -144,8 +159,11 @@ def restaurer(chemin: Path, *, remplacer: bool = False, stockage=default_storage
         fixture = Path(dossier) / BASE
         fixture.write_bytes(base)
         if remplacer:
-            call_command("flush", interactive=False, verbosity=0)
-        call_command("loaddata", str(fixture), verbosity=0)
+            base_vider()
+        # L'archive porte déjà tout l'historique : le chargement n'en écrit pas d'autre (django-simple-history
+        # en ajouterait une ligne à chaque relation plusieurs-à-plusieurs chargée, `Action.interactions`).
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            call_command("loaddata", str(fixture), verbosity=0)
         for nom in fichiers_stockes(stockage):
             if nom not in fichiers:
                 stockage.delete(nom)

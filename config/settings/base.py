@@ -100,6 +100,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Le motif d'un changement (renvoi d'une année, examen d'un constat, avenant…) est gardé entier dans l'historique :
+# un texte, et non les 100 caractères par défaut de django-simple-history (que PostgreSQL refuse de dépasser).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

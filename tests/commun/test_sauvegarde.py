@@ -10,6 +10,8 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from actions.models import Action
+from commun.sauvegarde import base_vider
 from contrats.models import Contrat
 from documents.enums import NatureDocument
 from documents.models import Document
@@ -43,6 +45,8 @@ def _etat():
         "document": (document.pk, document.nom, document.empreinte, hashlib.sha256(octets).hexdigest()),
         "pdf_fige": hashlib.sha256(bytes(version.pdf)).hexdigest(),
         "historique": sorted(Document.history.values_list("history_id", "history_type", "history_user__username")),
+        # Aucune ligne d'historique ajoutée par le chargement (les relations plusieurs-à-plusieurs des actions).
+        "historique_des_actions": sorted(Action.history.values_list("history_id", "id", "history_type")),
         "contrats": sorted(Contrat.objects.values_list("slug", "titre")),
     }
 
@@ -65,7 +69,7 @@ def test_aller_retour_avec_un_document_depose(archive, django_user_model):
     call_command("sauvegarder", str(archive), stdout=io.StringIO())
     # Tout disparaît : la base est vidée, le fichier effacé du stockage.
     default_storage.delete(document.fichier.name)
-    call_command("flush", interactive=False, verbosity=0)
+    base_vider()
     assert not Contrat.objects.exists() and not default_storage.exists(document.fichier.name)
 
     sortie = io.StringIO()

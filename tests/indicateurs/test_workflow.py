@@ -191,6 +191,16 @@ def test_statut_change_entre_temps_n_ecrit_rien(cls):
     assert traces(cls) == avant
 
 
+def test_un_long_motif_de_renvoi_est_garde_entier(cls):
+    """Le motif d'un renvoi n'a pas de longueur maximale : l'historique le garde entier (PostgreSQL refusait plus de
+    100 caractères, la limite par défaut de django-simple-history)."""
+    suivi = amener(cls, 2025, SOUMIS)
+    motif = "Valeur de l'action 2 à vérifier et récit de l'action 3 à compléter. " * 5
+    ddets = utilisateur("ddets")
+    suivi_changer_statut(user=ddets, suivi=suivi, version=suivi.version, transition=RENVOYER, motif=motif)
+    assert dernier_historique(cls, 2025).history_change_reason == motif.strip()  # espaces de fin retirés
+
+
 def dernier_historique(cls, annee):
     return Historique.objects.filter(contrat_id=cls.pk, annee=annee).order_by("-history_id").first()
 
