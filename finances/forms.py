@@ -134,6 +134,14 @@ class ExecutionGrilleForm(FormulaireFusion):
                         "cellule": cellule,
                         "budget": cellule.budget if cellule else Budget(annee=self.annee),
                         "champs": [self[champ_execution(p, action.pk, financeur)] for p in CHAMPS_EXECUTION],
+                        # (champ, valeur enregistrée) : la valeur (Decimal, texte ; None si non saisie) en lecture seule.
+                        "cases": list(
+                            zip(
+                                [self[champ_execution(p, action.pk, financeur)] for p in CHAMPS_EXECUTION],
+                                [getattr(cellule, a) if cellule else None for a in CHAMPS_EXECUTION.values()],
+                                strict=True,
+                            )
+                        ),
                     }
                 )
         return groupes

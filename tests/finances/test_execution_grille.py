@@ -176,6 +176,19 @@ def test_grille_non_saisie_puis_saisie_a_la_francaise(cls, a1):
     assert 'id="total-engage">85 000 €<' in texte and 'id="total-realise">42 500,50 €<' in texte
 
 
+def test_grille_d_une_annee_validee_montre_les_montants_enregistres(cls, a1):
+    """Année validée : la grille en lecture seule montre l'exécution enregistrée à la française (elle répondait 500
+    quand une cellule était saisie : le montant, déjà mis en forme par le champ, était relu comme un nombre)."""
+    finances = client("finances")
+    donnees = donnees_de(finances.get(url()), GRILLE) | {f"e{a1.pk}_etat": "85 000", f"r{a1.pk}_etat": "42 500,50"}
+    finances.post(url(), donnees)
+    SuiviAnnuel.objects.create(contrat=cls, annee=2025, statut=StatutSuivi.VALIDE)
+    reponse = finances.get(url())
+    assert reponse.status_code == 200
+    ligne = page(reponse).split(f'id="ligne-{a1.pk}_etat"')[1].split("</tr>")[0]
+    assert "85 000 €" in ligne and "42 500,50 €" in ligne and "<input" not in ligne
+
+
 def test_grille_saisie_illisible_message_par_cellule_rien_ecrit(cls, a1, a6):
     finances = client("finances")
     donnees = donnees_de(finances.get(url()), GRILLE) | {
