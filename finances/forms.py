@@ -134,7 +134,7 @@ class ExecutionGrilleForm(FormulaireFusion):
                         "cellule": cellule,
                         "budget": cellule.budget if cellule else Budget(annee=self.annee),
                         "champs": [self[champ_execution(p, action.pk, financeur)] for p in CHAMPS_EXECUTION],
-                        # (champ, valeur enregistrée) : la valeur (Decimal, texte ; None si non saisie) en lecture seule.
+                        # (champ, valeur enregistrée) : la valeur (Decimal, texte ; None : non saisie) en lecture seule
                         "cases": list(
                             zip(
                                 [self[champ_execution(p, action.pk, financeur)] for p in CHAMPS_EXECUTION],
