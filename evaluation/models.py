@@ -4,14 +4,13 @@ recommandation, saisis par la collectivité et examinés par l'État, sur le mê
 (`indicateurs.models.Transition`). Les pièces justificatives sont des documents du contrat (application documents)
 rattachés à l'action."""
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from indicateurs.enums import StatutSuivi, TransitionSuivi
-from indicateurs.models import Transition
+from indicateurs.models import CircuitExamen, Transition, circuit
 
 CHAMPS_EVALUATION = {
     "questions": "questions évaluatives",
@@ -26,46 +25,8 @@ class EvaluationActionQuerySet(models.QuerySet):
         return self.select_related("modifie_par__profil__organisation", "statut_par__profil__organisation")
 
 
-class EvaluationAction(models.Model):
-    STATUTS_MODIFIABLES = frozenset({StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER})
-    TRANSITIONS = (
-        Transition(
-            nom=TransitionSuivi.SOUMETTRE,
-            depart=STATUTS_MODIFIABLES,
-            arrivee=StatutSuivi.SOUMIS,
-            permission="evaluation.soumettre",
-            participe="soumise à l'examen de l'État",
-        ),
-        Transition(
-            nom=TransitionSuivi.VALIDER,
-            depart=frozenset({StatutSuivi.SOUMIS}),
-            arrivee=StatutSuivi.VALIDE,
-            permission="evaluation.valider",
-            participe="validée",
-        ),
-        Transition(
-            nom=TransitionSuivi.RENVOYER,
-            depart=frozenset({StatutSuivi.SOUMIS}),
-            arrivee=StatutSuivi.A_CORRIGER,
-            permission="evaluation.valider",
-            participe="renvoyée pour correction",
-            motif_obligatoire=True,
-        ),
-        Transition(
-            nom=TransitionSuivi.ROUVRIR,
-            depart=frozenset({StatutSuivi.VALIDE}),
-            arrivee=StatutSuivi.A_CORRIGER,
-            permission="evaluation.valider",
-            participe="rouverte",
-            motif_obligatoire=True,
-        ),
-    )
-    CLASSES_CSS = {
-        StatutSuivi.BROUILLON: "alert-secondary",
-        StatutSuivi.SOUMIS: "alert-info",
-        StatutSuivi.VALIDE: "alert-success",
-        StatutSuivi.A_CORRIGER: "alert-warning",
-    }
+class EvaluationAction(CircuitExamen):
+    TRANSITIONS = circuit("evaluation", "soumise à l'examen de l'État")
     REFUS = "Votre rôle ne permet pas ce changement de statut de l'évaluation."
 
     action = models.OneToOneField("actions.Action", on_delete=models.CASCADE, related_name="evaluation")
@@ -73,17 +34,6 @@ class EvaluationAction(models.Model):
     methodes = models.TextField("méthodes utilisées", blank=True)
     constats = models.TextField(blank=True)
     recommandation = models.TextField(blank=True)
-    statut = models.CharField(max_length=20, choices=StatutSuivi.choices, default=StatutSuivi.BROUILLON)
-    version = models.PositiveIntegerField(default=1)
-    motif = models.TextField("motif du dernier changement de statut", blank=True)
-    statut_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    statut_le = models.DateTimeField("statut changé le", null=True, blank=True)
-    modifie_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    modifie_le = models.DateTimeField("dernier enregistrement le", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = EvaluationActionQuerySet.as_manager()
@@ -103,23 +53,6 @@ class EvaluationAction(models.Model):
         return f"Évaluation à mi-parcours – action {self.action.numero}"
 
     @property
-    def est_a_corriger(self) -> bool:
-        return self.statut == StatutSuivi.A_CORRIGER
-
-    @property
-    def est_valide(self) -> bool:
-        return self.statut == StatutSuivi.VALIDE
-
-    @property
-    def modifiable(self) -> bool:
-        """La collectivité peut encore saisir l'évaluation et ses pièces."""
-        return self.statut in self.STATUTS_MODIFIABLES
-
-    @property
-    def classe_css(self) -> str:
-        return self.CLASSES_CSS[self.statut]
-
-    @property
     def saisie(self) -> bool:
         """Au moins un champ est rempli (sinon « non saisie » : jamais une évaluation vide comptée)."""
         return any(getattr(self, champ) for champ in CHAMPS_EVALUATION)
@@ -134,13 +67,6 @@ class EvaluationAction(models.Model):
     def champs_manquants(self) -> list[str]:
         return [libelle for champ, libelle in CHAMPS_EVALUATION.items() if not getattr(self, champ).strip()]
 
-    @classmethod
-    def transition(cls, nom: str) -> Transition:
-        for transition in cls.TRANSITIONS:
-            if transition.nom == nom:
-                return transition
-        raise ValidationError("Action inconnue.")
-
     def a_le_droit(self, user, transition: Transition, contrat) -> bool:
         return user.has_perm(transition.permission, contrat)
 
@@ -150,17 +76,12 @@ class EvaluationAction(models.Model):
 
     def appliquer(self, transition: Transition, *, user, contrat, motif: str = "") -> dict:
         """Vérifie que la transition est permise maintenant et renvoie les champs qu'elle change, sans rien écrire."""
-        if not self.a_le_droit(user, transition, contrat):
-            raise PermissionDenied(self.REFUS)
-        if self.statut not in transition.depart:
-            raise ValidationError(
-                f"L'évaluation est « {self.get_statut_display()} » : elle ne peut pas être {transition.participe}."
-            )
-        motif = (motif or "").strip()
-        if transition.motif_obligatoire and not motif:
-            raise ValidationError("Indiquez le motif : il est obligatoire pour renvoyer ou rouvrir une évaluation.")
+        changements = self.changements(
+            transition, autorise=self.a_le_droit(user, transition, contrat), sujet="L'évaluation",
+            nom="une évaluation", motif=motif,
+        )  # fmt: skip
         if transition.nom == TransitionSuivi.SOUMETTRE and self.champs_manquants():
             raise ValidationError(
                 f"L'évaluation ne peut pas être soumise : renseignez {', '.join(self.champs_manquants())}."
             )
-        return {"statut": transition.arrivee, "motif": motif}
+        return changements

@@ -309,53 +309,34 @@ class Transition:
         return self.nom.label
 
 
-class SuiviAnnuelQuerySet(models.QuerySet):
-    def du_contrat(self, contrat):
-        return self.filter(contrat=contrat).select_related(
-            "statut_par__profil__organisation", "modifie_par__profil__organisation"
-        )
+def circuit(application: str, soumettre: str) -> tuple[Transition, ...]:
+    """Le circuit d'examen commun (brouillon → soumis → validé / à corriger, rouvrir) : les permissions de
+    `application` (« indicateurs.soumettre », « indicateurs.valider ») et le participe de la soumission."""
+    modifiables = CircuitExamen.STATUTS_MODIFIABLES
+    return (
+        Transition(TransitionSuivi.SOUMETTRE, modifiables, StatutSuivi.SOUMIS, f"{application}.soumettre", soumettre),
+        Transition(
+            TransitionSuivi.VALIDER, frozenset({StatutSuivi.SOUMIS}), StatutSuivi.VALIDE, f"{application}.valider",
+            "validée",
+        ),
+        Transition(
+            TransitionSuivi.RENVOYER, frozenset({StatutSuivi.SOUMIS}), StatutSuivi.A_CORRIGER,
+            f"{application}.valider", "renvoyée pour correction", motif_obligatoire=True,
+        ),
+        Transition(
+            TransitionSuivi.ROUVRIR, frozenset({StatutSuivi.VALIDE}), StatutSuivi.A_CORRIGER,
+            f"{application}.valider", "rouverte", motif_obligatoire=True,
+        ),
+    )  # fmt: skip
 
 
-class SuiviAnnuel(models.Model):
-    """Le circuit de validation d'une année de suivi d'un contrat : brouillon → soumis → validé / à corriger.
-
-    `version` s'incrémente à chaque enregistrement : deux saisies concurrentes ne s'écrasent jamais.
-    Le circuit est la table `TRANSITIONS` ; l'écriture (verrou optimiste, historique) est dans
-    `indicateurs.services.suivi_changer_statut`."""
+class CircuitExamen(models.Model):
+    """Ce qu'un objet saisi par la collectivité et examiné par l'État porte de son circuit : statut, version (verrou
+    optimiste), motif et auteurs du dernier changement ; la table `TRANSITIONS` de la classe concrète (`circuit()`)
+    dit ce qui est permis. Une année de suivi (`SuiviAnnuel`) et l'évaluation d'une action (`evaluation`)."""
 
     STATUTS_MODIFIABLES = frozenset({StatutSuivi.BROUILLON, StatutSuivi.A_CORRIGER})
-    TRANSITIONS = (
-        Transition(
-            nom=TransitionSuivi.SOUMETTRE,
-            depart=STATUTS_MODIFIABLES,
-            arrivee=StatutSuivi.SOUMIS,
-            permission="indicateurs.soumettre",
-            participe="soumise à la validation de l'État",
-        ),
-        Transition(
-            nom=TransitionSuivi.VALIDER,
-            depart=frozenset({StatutSuivi.SOUMIS}),
-            arrivee=StatutSuivi.VALIDE,
-            permission="indicateurs.valider",
-            participe="validée",
-        ),
-        Transition(
-            nom=TransitionSuivi.RENVOYER,
-            depart=frozenset({StatutSuivi.SOUMIS}),
-            arrivee=StatutSuivi.A_CORRIGER,
-            permission="indicateurs.valider",
-            participe="renvoyée pour correction",
-            motif_obligatoire=True,
-        ),
-        Transition(
-            nom=TransitionSuivi.ROUVRIR,
-            depart=frozenset({StatutSuivi.VALIDE}),
-            arrivee=StatutSuivi.A_CORRIGER,
-            permission="indicateurs.valider",
-            participe="rouverte",
-            motif_obligatoire=True,
-        ),
-    )
+    TRANSITIONS: tuple[Transition, ...] = ()
     CLASSES_CSS = {
         StatutSuivi.BROUILLON: "alert-secondary",
         StatutSuivi.SOUMIS: "alert-info",
@@ -364,8 +345,6 @@ class SuiviAnnuel(models.Model):
     }
     REFUS = "Vous n'avez pas le droit d'effectuer ce changement de statut."
 
-    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="suivis")
-    annee = models.PositiveSmallIntegerField("année")
     statut = models.CharField(max_length=20, choices=StatutSuivi.choices, default=StatutSuivi.BROUILLON)
     version = models.PositiveIntegerField(default=1)
     motif = models.TextField("motif du dernier changement de statut", blank=True)
@@ -377,6 +356,78 @@ class SuiviAnnuel(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     modifie_le = models.DateTimeField("dernier enregistrement le", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def est_brouillon(self) -> bool:
+        return self.statut == StatutSuivi.BROUILLON
+
+    @property
+    def est_soumis(self) -> bool:
+        return self.statut == StatutSuivi.SOUMIS
+
+    @property
+    def est_valide(self) -> bool:
+        return self.statut == StatutSuivi.VALIDE
+
+    @property
+    def est_a_corriger(self) -> bool:
+        return self.statut == StatutSuivi.A_CORRIGER
+
+    @property
+    def modifiable(self) -> bool:
+        """La collectivité peut encore saisir."""
+        return self.statut in self.STATUTS_MODIFIABLES
+
+    @property
+    def classe_css(self) -> str:
+        """La couleur du bandeau de statut (classe d'alerte Bootstrap)."""
+        return self.CLASSES_CSS[self.statut]
+
+    @classmethod
+    def transition(cls, nom: str) -> Transition:
+        """La transition de ce nom ; une transition inconnue est une erreur de saisie, pas une erreur serveur."""
+        for transition in cls.TRANSITIONS:
+            if transition.nom == nom:
+                return transition
+        raise ValidationError("Action inconnue.")
+
+    def changements(self, transition: Transition, *, autorise: bool, sujet: str, nom: str, motif: str) -> dict:
+        """Vérifie que la transition est permise maintenant (`autorise` : le rôle la permet) et renvoie les champs
+        qu'elle change, sans rien écrire : l'écriture est celle du service, tout ou rien. `sujet` (« L'année
+        2024 ») et `nom` (« une année ») disent l'objet dans les messages."""
+        if not autorise:
+            raise PermissionDenied(self.REFUS)
+        if self.statut not in transition.depart:
+            raise ValidationError(
+                f"{sujet} est « {self.get_statut_display()} » : elle ne peut pas être {transition.participe}."
+            )
+        motif = (motif or "").strip()
+        if transition.motif_obligatoire and not motif:
+            raise ValidationError(f"Indiquez le motif : il est obligatoire pour renvoyer ou rouvrir {nom}.")
+        return {"statut": transition.arrivee, "motif": motif}
+
+
+class SuiviAnnuelQuerySet(models.QuerySet):
+    def du_contrat(self, contrat):
+        return self.filter(contrat=contrat).select_related(
+            "statut_par__profil__organisation", "modifie_par__profil__organisation"
+        )
+
+
+class SuiviAnnuel(CircuitExamen):
+    """Le circuit de validation d'une année de suivi d'un contrat : brouillon → soumis → validé / à corriger.
+
+    `version` s'incrémente à chaque enregistrement : deux saisies concurrentes ne s'écrasent jamais.
+    Le circuit est la table `TRANSITIONS` ; l'écriture (verrou optimiste, historique) est dans
+    `indicateurs.services.suivi_changer_statut`."""
+
+    TRANSITIONS = circuit("indicateurs", "soumise à la validation de l'État")
+
+    contrat = models.ForeignKey("contrats.Contrat", on_delete=models.CASCADE, related_name="suivis")
+    annee = models.PositiveSmallIntegerField("année")
     lignes_a_corriger = models.JSONField(
         "lignes à corriger", default=list, blank=True,
         help_text="Indicateurs (« i12 ») et récits d'action (« a3 ») que l'État désigne en renvoyant l'année.",
@@ -408,43 +459,9 @@ class SuiviAnnuel(models.Model):
             self.contrat.verifier_annee(self.annee)
 
     @property
-    def est_brouillon(self) -> bool:
-        return self.statut == StatutSuivi.BROUILLON
-
-    @property
-    def est_soumis(self) -> bool:
-        return self.statut == StatutSuivi.SOUMIS
-
-    @property
-    def est_valide(self) -> bool:
-        return self.statut == StatutSuivi.VALIDE
-
-    @property
-    def est_a_corriger(self) -> bool:
-        return self.statut == StatutSuivi.A_CORRIGER
-
-    @property
     def verrouille(self) -> bool:
         """Validée : personne n'y écrit plus, seul l'État peut la rouvrir."""
         return self.est_valide
-
-    @property
-    def modifiable(self) -> bool:
-        """La collectivité peut encore saisir valeurs et récits."""
-        return self.statut in self.STATUTS_MODIFIABLES
-
-    @property
-    def classe_css(self) -> str:
-        """La couleur du bandeau de statut (classe d'alerte Bootstrap)."""
-        return self.CLASSES_CSS[self.statut]
-
-    @classmethod
-    def transition(cls, nom: str) -> Transition:
-        """La transition de ce nom ; une transition inconnue est une erreur de saisie, pas une erreur serveur."""
-        for transition in cls.TRANSITIONS:
-            if transition.nom == nom:
-                return transition
-        raise ValidationError("Action inconnue.")
 
     def a_le_droit(self, user, transition: Transition) -> bool:
         """Le rôle de l'utilisateur lui permet-il cette transition sur ce contrat (quel que soit le statut) ?"""
@@ -461,17 +478,10 @@ class SuiviAnnuel(models.Model):
     def appliquer(self, transition: Transition, *, user, motif: str = "") -> dict:
         """Vérifie que la transition est permise maintenant et renvoie les champs qu'elle change, sans rien écrire
         ni modifier l'objet : l'écriture est celle du service, tout ou rien."""
-        if not self.a_le_droit(user, transition):
-            raise PermissionDenied(self.REFUS)
-        if self.statut not in transition.depart:
-            raise ValidationError(
-                f"L'année {self.annee} est « {self.get_statut_display()} » : "
-                f"elle ne peut pas être {transition.participe}."
-            )
-        motif = (motif or "").strip()
-        if transition.motif_obligatoire and not motif:
-            raise ValidationError("Indiquez le motif : il est obligatoire pour renvoyer ou rouvrir une année.")
-        return {"statut": transition.arrivee, "motif": motif}
+        return self.changements(
+            transition, autorise=self.a_le_droit(user, transition), sujet=f"L'année {self.annee}", nom="une année",
+            motif=motif,
+        )  # fmt: skip
 
     def a_faire(self, user) -> str:
         """Ce que l'année attend de cet utilisateur (page d'accueil) ; vide si rien. Rouvrir n'est jamais attendu."""
