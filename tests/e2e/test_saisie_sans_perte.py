@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from actions.models import Action
@@ -135,6 +136,17 @@ def test_la_grille_tient_dans_375_pixels(ouvrir, cls):
         boite = champ.bounding_box()
         assert boite and boite["x"] >= 0 and boite["x"] + boite["width"] <= 375, boite
     expect(page.get_by_role("button", name="Enregistrer la saisie 2026")).to_be_visible()
+
+
+def test_les_pages_de_l_execution_tiennent_dans_375_pixels(ouvrir, cls):
+    """Les tableaux larges défilent dans leur cadre ; la page elle-même ne défile pas de côté (les textes pour
+    lecteurs d'écran de leurs en-têtes l'élargissaient jusqu'à 809 px)."""
+    page = ouvrir("finances")
+    page.set_viewport_size({"width": 375, "height": 800})
+    for nom, args in (("finances:execution_grille", [cls.slug, 2026]), ("finances:versements", [cls.slug])):
+        page.goto(reverse(nom, args=args))
+        largeur = page.evaluate("document.documentElement.scrollWidth")
+        assert largeur <= 375, (nom, largeur)
 
 
 def test_revue_de_l_etat_fil_de_commentaires_et_renvoi_sur_deux_lignes(ouvrir, cls):
