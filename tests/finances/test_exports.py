@@ -229,3 +229,18 @@ def test_classeur_versements_total_borne_aux_versements(cls):
     _formules_sans_reference_circulaire(feuille)
     total = next(r for r in feuille.iter_rows(min_row=6) if r[0].value == "TOTAL")
     assert total[2].value == f"=SUM(C6:C{total[2].row - 1})" and total[2].row == 8
+
+
+def test_historique_d_un_avenant_supprime_depuis(cls, django_user_model, connecte):
+    """Une ligne d'historique peut citer un avenant supprimé depuis : l'historique le dit, sans 500."""
+    _avenant_2025(cls, django_user_model.objects.get(username="finances"))
+    avenant = cls.avenants.get(numero=1)
+    avenant.lignes.all().delete()
+    avenant.delete()
+
+    client = connecte("finances")
+    reponse = client.get(reverse("pilotage:historique_xlsx", args=[CLS]))
+    assert reponse.status_code == 200
+    historique = list(load_workbook(BytesIO(reponse.content))["Historique"].iter_rows(min_row=6, values_only=True))
+    assert any(r[2] == "Action 6 – budget 2025 – État (avenant n°1, supprimé)" for r in historique)
+    assert client.get(reverse("pilotage:historique", args=[CLS])).status_code == 200

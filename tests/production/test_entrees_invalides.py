@@ -121,10 +121,11 @@ def test_trente_avenants_simultanes_de_meme_numero(cls):
         try:
             with transaction.atomic():
                 ids = list(Avenant.objects.filter(contrat=cls, numero=numero).values_list("pk", flat=True))
-                LigneBudgetaire.history.filter(avenant_id__in=ids).delete()
+                # Les objets d'abord : leur suppression écrit elle-même une ligne d'historique, effacée ensuite.
                 LigneBudgetaire.objects.filter(avenant_id__in=ids).delete()
-                Avenant.history.filter(id__in=ids).delete()
                 Avenant.objects.filter(pk__in=ids).delete()
+                LigneBudgetaire.history.filter(avenant_id__in=ids).delete()
+                Avenant.history.filter(id__in=ids).delete()
         finally:
             connection.close()
 
