@@ -20,40 +20,55 @@ def _choix(types):
     return [(t.value, t.label) for t in types]
 
 
+# Les deux parties, décrites une fois : (préfixe des champs, intitulé, types d'organisation, exemple de qualité).
+PARTIES = (
+    ("etat", "l'État", TYPES_ETAT, "Ex. préfet de …"),
+    ("collectivite", "la collectivité", TYPES_COLLECTIVITES, "Ex. Président"),
+)
+
+
+def _champs_d_une_partie(types, exemple_qualite: str) -> dict[str, forms.Field]:
+    """Les champs d'une partie, sans préfixe : l'organisation existante, ou de quoi en créer une."""
+    return {
+        "": ChoixModeleField(
+            label="Organisation existante",
+            required=False,
+            queryset=Organisation.objects.filter(type__in=types).order_by("nom"),
+        ),  # fmt: skip
+        "_nom": forms.CharField(label="Ou nouvelle organisation : nom", max_length=255, required=False),
+        "_type": forms.ChoiceField(label="Type", choices=_choix(types), required=False),
+        "_departement": forms.CharField(label="Département (code)", max_length=3, required=False),
+        "_region": forms.ChoiceField(label="Région", choices=[("", "—")] + Region.choices, required=False),
+        "_representant": forms.CharField(label="Représentée par", max_length=255, required=False),
+        "_qualite": forms.CharField(label="Qualité", max_length=500, required=False, help_text=exemple_qualite),
+    }
+
+
 class PartiesForm(forms.Form):
     """Les deux parties : l'État (préfecture ou service de l'État) et la collectivité, chacune choisie parmi les
-    organisations existantes ou créée ici. L'administrateur d'une organisation crée un contrat dont son organisation
-    est partie, et seulement celui-là."""
-
-    etat = ChoixModeleField(
-        label="Organisation existante", required=False,
-        queryset=Organisation.objects.filter(type__in=TYPES_ETAT).order_by("nom"),
-    )  # fmt: skip
-    etat_nom = forms.CharField(label="Ou nouvelle organisation : nom", max_length=255, required=False)
-    etat_type = forms.ChoiceField(label="Type", choices=_choix(TYPES_ETAT), required=False)
-    etat_departement = forms.CharField(label="Département (code)", max_length=3, required=False)
-    etat_region = forms.ChoiceField(label="Région", choices=[("", "—")] + Region.choices, required=False)
-    etat_representant = forms.CharField(label="Représentée par", max_length=255, required=False)
-    etat_qualite = forms.CharField(label="Qualité", max_length=500, required=False, help_text="Ex. préfet de …")
-
-    collectivite = ChoixModeleField(
-        label="Organisation existante", required=False,
-        queryset=Organisation.objects.filter(type__in=TYPES_COLLECTIVITES).order_by("nom"),
-    )  # fmt: skip
-    collectivite_nom = forms.CharField(label="Ou nouvelle organisation : nom", max_length=255, required=False)
-    collectivite_type = forms.ChoiceField(label="Type", choices=_choix(TYPES_COLLECTIVITES), required=False)
-    collectivite_departement = forms.CharField(label="Département (code)", max_length=3, required=False)
-    collectivite_region = forms.ChoiceField(label="Région", choices=[("", "—")] + Region.choices, required=False)
-    collectivite_representant = forms.CharField(label="Représentée par", max_length=255, required=False)
-    collectivite_qualite = forms.CharField(label="Qualité", max_length=500, required=False, help_text="Ex. Président")
+    organisations existantes ou créée ici (mêmes champs, préfixés « etat » et « collectivite »). L'administrateur
+    d'une organisation crée un contrat dont son organisation est partie, et seulement celui-là."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for partie, _, types, exemple in PARTIES:
+            for suffixe, champ in _champs_d_une_partie(types, exemple).items():
+                self.fields[partie + suffixe] = champ
+
+    def groupes(self):
+        """Pour le gabarit : chaque partie, son intitulé et ses champs liés."""
+        for partie, libelle, _, _ in PARTIES:
+            yield {
+                "legende": libelle[0].upper() + libelle[1:],  # « L'État », « La collectivité »
+                "organisation": self[partie],
+                "creation": [self[f"{partie}_{nom}"] for nom in ("nom", "type", "departement", "region")],
+                "signataire": [self[f"{partie}_{nom}"] for nom in ("representant", "qualite")],
+            }
 
     def clean(self):
         donnees = super().clean()
-        for partie, libelle in (("etat", "l'État"), ("collectivite", "la collectivité")):
+        for partie, libelle, _, _ in PARTIES:
             existante, nom = donnees.get(partie), (donnees.get(f"{partie}_nom") or "").strip()
             if existante and nom:
                 self.add_error(f"{partie}_nom", f"Choisissez une organisation existante ou nommez-en une nouvelle "

@@ -12,6 +12,7 @@ l'impact, les éléments en cause (sélecteurs) et l'adresse. Les adresses vienn
 ajoutée sans être classée ici fait échouer `test_chaque_adresse_est_classee`."""
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -396,7 +397,26 @@ def test_focus_visible_et_contraste_au_clavier(ouvrir):
         vus.append(focus["texte"])
         assert focus["style"] != "none" and focus["largeur"] >= 2, focus
         assert contraste(focus["couleur"], focus["fond"]) >= 3, focus
-    assert {"Aller au contenu", "Se déconnecter", "Contrôles de cohérence", "Parties"} <= set(vus), vus
+    assert {"Aller au contenu", "Contrôles de cohérence", "Parties"} <= set(vus), vus
+    assert any(v.startswith("Compte :") for v in vus), vus  # le bouton du compte (nom de la personne)
+
+    # La liste déroulante du compte, au clavier : Entrée l'ouvre, les flèches parcourent ses liens, l'anneau reste
+    # visible sur son fond clair.
+    page.goto(reverse("pilotage:contrat", args=[CLS]))
+    compte = page.get_by_role("button", name=re.compile("^Compte :"))
+    compte.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    dans_la_liste = []
+    for _ in range(2):
+        page.keyboard.press("ArrowDown")
+        focus = page.evaluate(FOCUS_JS)
+        dans_la_liste.append(focus["texte"])
+        assert focus["style"] != "none" and focus["largeur"] >= 2, focus
+        assert contraste(focus["couleur"], focus["fond"]) >= 3, focus
+    assert dans_la_liste == ["Mot de passe", "Se déconnecter"], dans_la_liste
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_hidden()
 
 
 def test_menu_replie_a_375_px(ouvrir):
@@ -411,8 +431,9 @@ def test_menu_replie_a_375_px(ouvrir):
     expect(menu).to_be_visible()
     expect(bouton).to_have_attribute("aria-expanded", "true")
     expect(menu.get_by_role("link", name="Contrats")).to_be_visible()
+    menu.get_by_role("button", name=re.compile("^Compte :")).click()
     expect(menu.get_by_role("button", name="Se déconnecter")).to_be_visible()
-    page.set_viewport_size(LARGE)  # au-delà de 992 px, le menu est déplié et le bouton masqué
+    page.set_viewport_size(LARGE)  # dès 1 200 px, le menu est déplié et le bouton masqué
     page.goto(reverse("pilotage:liste"))
     expect(menu).to_be_visible()
     expect(bouton).to_be_hidden()
