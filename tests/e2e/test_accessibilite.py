@@ -431,7 +431,10 @@ def test_menu_replie_a_375_px(ouvrir):
     expect(menu).to_be_visible()
     expect(bouton).to_have_attribute("aria-expanded", "true")
     expect(menu.get_by_role("link", name="Contrats")).to_be_visible()
-    menu.get_by_role("button", name=re.compile("^Compte :")).click()
+    expect(menu).to_have_class(re.compile(r"\bshow\b"))  # déploiement terminé (la transition « collapsing » finie)
+    compte = menu.get_by_role("button", name=re.compile("^Compte :"))
+    compte.click()
+    expect(compte).to_have_attribute("aria-expanded", "true")
     expect(menu.get_by_role("button", name="Se déconnecter")).to_be_visible()
     page.set_viewport_size(LARGE)  # dès 1 200 px, le menu est déplié et le bouton masqué
     page.goto(reverse("pilotage:liste"))
