@@ -24,8 +24,7 @@ from finances.imports.etat import etat_execution, etat_indicateurs
 from finances.imports.session import Analyse, LigneExecution, LigneIndicateur
 from finances.imports.validation import reverifier_execution, reverifier_indicateurs
 from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce, Versement
-from finances.selectors import montants_apres, montants_en_vigueur
-from indicateurs.models import SuiviAnnuel
+from finances.selectors import annees_verrouillees, montants_apres, montants_en_vigueur
 from indicateurs.services import Valeur, saisie_enregistrer, suivi_obtenir, verrou_message
 
 ZERO = Decimal("0")
@@ -157,18 +156,6 @@ def avenant_appliquer(
 
 
 # --- Exécution et versements d'une année : verrouillés avec la validation de l'année par l'État ----------------------
-
-
-def annees_verrouillees(*, contrat, annees, verrouiller: bool = False) -> dict[int, SuiviAnnuel]:
-    """Les années, parmi celles-ci, que l'État a validées (le circuit des indicateurs, un par année) : leur exécution
-    et leurs versements ne se modifient plus, jusqu'à la réouverture de l'année. Une requête. `verrouiller` : les
-    lignes lues restent verrouillées jusqu'à la fin de la transaction (une validation concurrente attend)."""
-    suivis = SuiviAnnuel.objects.filter(contrat=contrat, annee__in=set(annees)).select_related(
-        "statut_par__profil__organisation"
-    )
-    if verrouiller:
-        suivis = suivis.select_for_update(of=("self",))
-    return {suivi.annee: suivi for suivi in suivis if suivi.verrouille}
 
 
 def _annees_ouvertes_verifier(*, contrat, annees) -> None:
