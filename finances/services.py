@@ -330,9 +330,9 @@ def execution_justifier(*, user, execution, justification: str):
 def execution_importer(*, user, contrat, lignes: list[LigneExecution]) -> int:
     """Crée ou met à jour l'exécution de chaque ligne (action × année × financeur), toutes ou aucune.
 
-    Les lignes sont revérifiées contre la base : une valeur modifiée depuis l'aperçu n'est jamais écrasée."""
+    Les lignes sont revérifiées contre la base : une valeur modifiée depuis l'aperçu n'est jamais écrasée, une année
+    validée entre-temps (suivis lus et verrouillés par etat_execution) fait tout refuser."""
     etat = etat_execution(contrat, verrouiller=True)
-    _annees_ouvertes_verifier(contrat=contrat, annees={ligne.annee for ligne in lignes})
     erreurs = reverifier_execution(contrat, lignes, etat)
     if erreurs:
         raise ValidationError(erreurs)

@@ -121,6 +121,9 @@ def _apercu(request, contrat, analyse: Analyse, erreurs_confirmation: list[str] 
             "analyse": analyse,
             "erreurs_confirmation": erreurs_confirmation or [],
             "peut_confirmer": not analyse.erreurs and bool(analyse.a_ecrire) and not erreurs_confirmation,
+            # Tout ce qui changerait porte sur des années fermées : le bouton reste, désactivé, et dit pourquoi.
+            "rien_d_importable": not (analyse.erreurs or analyse.a_ecrire or erreurs_confirmation)
+            and bool(analyse.non_importees),
         },
     )
 
