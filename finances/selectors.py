@@ -39,6 +39,7 @@ from django.utils import timezone
 from actions.models import Action
 from finances.enums import Financeur
 from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce, Versement
+from indicateurs.models import SuiviAnnuel
 
 ZERO = Decimal("0")
 NON_SAISI = "non saisi"
@@ -586,6 +587,21 @@ def versements_du_contrat(contrat, execution: ExecutionContrat) -> Versements:
         {a: (execution.budget_total(a, Financeur.ETAT).prevu.etat, verse[a]) for a in execution.annees},
         par_axe,
     )
+
+
+# --- Années validées par l'État : exécution et versements en lecture seule ----------------------------------------
+
+
+def annees_verrouillees(*, contrat, annees, verrouiller: bool = False) -> dict[int, SuiviAnnuel]:
+    """Les années, parmi celles-ci, que l'État a validées (le circuit des indicateurs, un par année) : leur exécution
+    et leurs versements ne se modifient plus, jusqu'à la réouverture de l'année. Une requête. `verrouiller` : les
+    lignes lues restent verrouillées jusqu'à la fin de la transaction (une validation concurrente attend)."""
+    suivis = SuiviAnnuel.objects.filter(contrat=contrat, annee__in=set(annees)).select_related(
+        "statut_par__profil__organisation"
+    )
+    if verrouiller:
+        suivis = suivis.select_for_update(of=("self",))
+    return {suivi.annee: suivi for suivi in suivis if suivi.verrouille}
 
 
 # --- Crédits de plusieurs contrats (vue nationale) -------------------------------------------------------------------

@@ -24,8 +24,7 @@ from finances.imports.etat import etat_execution, etat_indicateurs
 from finances.imports.session import Analyse, LigneExecution, LigneIndicateur
 from finances.imports.validation import reverifier_execution, reverifier_indicateurs
 from finances.models import Avenant, Execution, LigneBudgetaire, MontantAnnonce, Versement
-from finances.selectors import montants_apres, montants_en_vigueur
-from indicateurs.models import SuiviAnnuel
+from finances.selectors import annees_verrouillees, montants_apres, montants_en_vigueur
 from indicateurs.services import Valeur, saisie_enregistrer, suivi_obtenir, verrou_message
 
 ZERO = Decimal("0")
@@ -157,18 +156,6 @@ def avenant_appliquer(
 
 
 # --- Exécution et versements d'une année : verrouillés avec la validation de l'année par l'État ----------------------
-
-
-def annees_verrouillees(*, contrat, annees, verrouiller: bool = False) -> dict[int, SuiviAnnuel]:
-    """Les années, parmi celles-ci, que l'État a validées (le circuit des indicateurs, un par année) : leur exécution
-    et leurs versements ne se modifient plus, jusqu'à la réouverture de l'année. Une requête. `verrouiller` : les
-    lignes lues restent verrouillées jusqu'à la fin de la transaction (une validation concurrente attend)."""
-    suivis = SuiviAnnuel.objects.filter(contrat=contrat, annee__in=set(annees)).select_related(
-        "statut_par__profil__organisation"
-    )
-    if verrouiller:
-        suivis = suivis.select_for_update(of=("self",))
-    return {suivi.annee: suivi for suivi in suivis if suivi.verrouille}
 
 
 def _annees_ouvertes_verifier(*, contrat, annees) -> None:
@@ -343,9 +330,9 @@ def execution_justifier(*, user, execution, justification: str):
 def execution_importer(*, user, contrat, lignes: list[LigneExecution]) -> int:
     """Crée ou met à jour l'exécution de chaque ligne (action × année × financeur), toutes ou aucune.
 
-    Les lignes sont revérifiées contre la base : une valeur modifiée depuis l'aperçu n'est jamais écrasée."""
+    Les lignes sont revérifiées contre la base : une valeur modifiée depuis l'aperçu n'est jamais écrasée, une année
+    validée entre-temps (suivis lus et verrouillés par etat_execution) fait tout refuser."""
     etat = etat_execution(contrat, verrouiller=True)
-    _annees_ouvertes_verifier(contrat=contrat, annees={ligne.annee for ligne in lignes})
     erreurs = reverifier_execution(contrat, lignes, etat)
     if erreurs:
         raise ValidationError(erreurs)

@@ -24,12 +24,17 @@ from finances.exports import classeur_budget, classeur_execution
 from finances.forms import AvenantForm, BudgetAnneeForm, ExecutionGrilleForm, VersementForm
 from finances.imports import Analyse, classeur_analyser, classeur_modele, fichier_lire, types_autorises
 from finances.models import Execution, LigneBudgetaire, Versement
-from finances.selectors import execution_du_contrat, execution_par_axe, lignes_en_vigueur, versements_du_contrat
+from finances.selectors import (
+    annees_verrouillees,
+    execution_du_contrat,
+    execution_par_axe,
+    lignes_en_vigueur,
+    versements_du_contrat,
+)
 from finances.services import (
     ConflitExecution,
     ConflitVersement,
     analyse_importer,
-    annees_verrouillees,
     avenant_appliquer,
     budget_annee_enregistrer,
     execution_enregistree,
@@ -116,6 +121,9 @@ def _apercu(request, contrat, analyse: Analyse, erreurs_confirmation: list[str] 
             "analyse": analyse,
             "erreurs_confirmation": erreurs_confirmation or [],
             "peut_confirmer": not analyse.erreurs and bool(analyse.a_ecrire) and not erreurs_confirmation,
+            # Tout ce qui changerait porte sur des années fermées : le bouton reste, désactivé, et dit pourquoi.
+            "rien_d_importable": not (analyse.erreurs or analyse.a_ecrire or erreurs_confirmation)
+            and bool(analyse.non_importees),
         },
     )
 

@@ -79,6 +79,20 @@ def verrou_message(suivi: SuiviAnnuel) -> str:
     return f"L'année {suivi.annee} est soumise à la validation de l'État : elle n'est plus modifiable."
 
 
+def verrou_motif(suivi: SuiviAnnuel) -> str:
+    """Pourquoi l'année est fermée, en quelques mots à la suite d'une ligne (« non importée : … ») : « année validée le
+    12/03/2025 par Claire Démo, DDETS de la Côte-d'Or », « année soumise le … par …, en attente d'examen par l'État ».
+    Lit `suivi.statut_par.profil.organisation` : les suivis sont lus avec leurs auteurs (select_related)."""
+    quand = f" le {timezone.localtime(suivi.statut_le):%d/%m/%Y}" if suivi.statut_le else ""
+    if suivi.verrouille:
+        qui = f" par {nom_et_organisation(suivi.statut_par)}" if suivi.statut_par else " par l'État"
+        return f"année validée{quand}{qui}"
+    qui = f" par {nom_et_organisation(suivi.statut_par)}" if suivi.statut_par else ""
+    if suivi.est_soumis:
+        return f"année soumise{quand}{qui}, en attente d'examen par l'État"
+    return f"année au statut « {suivi.get_statut_display()} »"
+
+
 @transaction.atomic
 def saisie_enregistrer(
     *,

@@ -3,7 +3,8 @@
 Un modèle pré-rempli par contrat (modele) ; un contrôle strict du fichier avant toute lecture : taille, contenu réel
 .xlsx, bombes ZIP, DTD (fichier) ; aucune formule acceptée ni évaluée (feuille, cellules) ; un aperçu de chaque
 ligne et de chaque erreur, avec sa cellule (validation, contre l'état de la base lu une fois : etat), gardé en
-session jusqu'à la confirmation (session) ; puis une écriture tout ou rien par finances.services, après avoir
+session jusqu'à la confirmation (session) ; les lignes d'une année fermée à la saisie (etat.fermees) y sont dites
+« non importées » et n'entrent pas en session ; puis une écriture tout ou rien par finances.services, après avoir
 revérifié les lignes contre la base (année verrouillée, version du suivi, valeur modifiée entre-temps). Nombre de
 requêtes de lecture fixe, quelle que soit la taille."""
 

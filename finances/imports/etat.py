@@ -1,10 +1,17 @@
 """L'état de la base pour un contrat, lu une fois en un nombre fixe de requêtes : ce que l'aperçu compare et ce que
-la confirmation revérifie."""
+la confirmation revérifie.
+
+Chaque état porte ses années fermées (`fermees` : année → son suivi), selon la règle de la grille de saisie de ses
+données, sans en écrire une autre : l'exécution se ferme quand l'État valide l'année (finances.selectors.
+annees_verrouillees, la règle de la grille d'exécution et des versements) ; les valeurs des indicateurs dès que l'année
+n'est plus modifiable, soumise ou validée (CircuitExamen.modifiable, la règle de la grille de suivi)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from actions.models import Action
 from finances.models import Execution
+from finances.selectors import annees_verrouillees
 from indicateurs.models import Indicateur, Realisation, SuiviAnnuel
 
 
@@ -12,10 +19,13 @@ from indicateurs.models import Indicateur, Realisation, SuiviAnnuel
 class EtatExecution:
     actions: dict[str, Action]
     executions: dict[tuple, Execution]
+    fermees: dict[int, SuiviAnnuel]
 
 
 def etat_execution(contrat, *, verrouiller: bool = False) -> EtatExecution:
-    """Deux requêtes ; chaque objet reçoit son contrat pour que clean() n'en fasse aucune de plus."""
+    """Trois requêtes ; chaque objet reçoit son contrat pour que clean() n'en fasse aucune de plus. `verrouiller` (à la
+    confirmation) : les exécutions, puis les suivis des années, restent verrouillés jusqu'à la fin de la transaction
+    (une validation concurrente attend)."""
     actions = {}
     for action in Action.objects.filter(contrat=contrat):
         action.contrat = contrat
@@ -28,7 +38,8 @@ def etat_execution(contrat, *, verrouiller: bool = False) -> EtatExecution:
     for execution in executions:
         execution.action = par_pk[execution.action_id]
         par_cle[(execution.action_id, execution.annee, execution.financeur)] = execution
-    return EtatExecution(actions=actions, executions=par_cle)
+    fermees = annees_verrouillees(contrat=contrat, annees=contrat.annees, verrouiller=verrouiller)
+    return EtatExecution(actions=actions, executions=par_cle, fermees=fermees)
 
 
 @dataclass
@@ -36,6 +47,10 @@ class EtatIndicateurs:
     indicateurs: dict[int, Indicateur]
     realisations: dict[tuple, Realisation]
     suivis: dict[int, SuiviAnnuel]
+
+    @cached_property
+    def fermees(self) -> dict[int, SuiviAnnuel]:
+        return {annee: suivi for annee, suivi in self.suivis.items() if not suivi.modifiable}
 
 
 def etat_indicateurs(contrat) -> EtatIndicateurs:
@@ -71,10 +86,3 @@ def avant_realisation(realisation: Realisation | None) -> dict | None:
         return None
     valeur = None if realisation.valeur is None else str(realisation.valeur)
     return {"valeur": valeur, "commentaire": realisation.commentaire}
-
-
-def verrou_message(suivi: SuiviAnnuel) -> str:
-    return (
-        f"L'année {suivi.annee} a le statut « {suivi.get_statut_display()} » : elle n'est plus modifiable, "
-        "ses valeurs ne peuvent pas être importées."
-    )

@@ -1,5 +1,6 @@
-"""Le résultat d'une analyse (lignes à écrire, erreurs, versions lues) et sa mise en session entre l'aperçu et la
-confirmation : sérialisable en JSON, montants en chaînes."""
+"""Le résultat d'une analyse (lignes à écrire, lignes non importées faute d'année ouverte, erreurs, versions lues) et
+sa mise en session entre l'aperçu et la confirmation : sérialisable en JSON, montants en chaînes. Seules les lignes à
+écrire vont en session : la confirmation n'écrit jamais une ligne que l'aperçu a dite non importée."""
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -9,10 +10,23 @@ from finances.imports.fichier import Erreur
 from finances.imports.modele import FEUILLE_EXECUTION, FEUILLE_INDICATEURS
 
 NOUVELLE, MODIFIEE, INCHANGEE = "nouvelle", "modifiée", "inchangée"
+NON_IMPORTEE = "non importée"  # elle changerait une valeur d'une année fermée (etat.fermees)
+
+
+class Changement:
+    """Ce que l'aperçu dit d'une ligne : « nouvelle », « modifiée », « inchangée », ou « non importée : année validée
+    le 12/03/2025 par Claire Démo, DDETS de la Côte-d'Or »."""
+
+    statut: str
+    motif: str
+
+    @property
+    def changement(self) -> str:
+        return f"{self.statut} : {self.motif}" if self.motif else self.statut
 
 
 @dataclass
-class LigneExecution:
+class LigneExecution(Changement):
     ligne: int
     action: str
     annee: int
@@ -22,6 +36,7 @@ class LigneExecution:
     justification: str = ""
     avant: dict | None = None  # valeurs lues en base à l'aperçu : rien n'est écrasé en silence
     statut: str = NOUVELLE
+    motif: str = ""  # pourquoi la ligne n'est pas importée (année fermée)
 
     @property
     def reference(self) -> str:
@@ -44,7 +59,7 @@ class LigneExecution:
 
 
 @dataclass
-class LigneIndicateur:
+class LigneIndicateur(Changement):
     ligne: int
     indicateur: int
     annee: int
@@ -54,6 +69,7 @@ class LigneIndicateur:
     libelle: str = ""
     avant: dict | None = None
     statut: str = NOUVELLE
+    motif: str = ""
 
     @property
     def reference(self) -> str:
@@ -86,10 +102,32 @@ class Analyse:
     erreurs: list[Erreur] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)  # année → version du SuiviAnnuel lue
     vides: int = 0  # lignes sans rien à écrire, ignorées
+    fermees: dict[int, str] = field(default_factory=dict)  # année fermée du classeur → pourquoi (verrou_motif)
 
     @property
     def a_ecrire(self) -> list:
-        return [ligne for ligne in self.lignes if ligne.statut != INCHANGEE]
+        return [ligne for ligne in self.lignes if ligne.statut not in (INCHANGEE, NON_IMPORTEE)]
+
+    @property
+    def non_importees(self) -> list:
+        return [ligne for ligne in self.lignes if ligne.statut == NON_IMPORTEE]
+
+    @property
+    def annees_importees(self) -> list[int]:
+        return sorted({ligne.annee for ligne in self.a_ecrire})
+
+    @property
+    def annees_non_importees(self) -> list[int]:
+        return sorted({ligne.annee for ligne in self.non_importees})
+
+    @property
+    def annees_fermees(self) -> list[dict]:
+        """Les années fermées du classeur, pour l'alerte de l'aperçu : l'année, pourquoi, ses lignes non importées."""
+        non_importees = [ligne.annee for ligne in self.non_importees]
+        return [
+            {"annee": annee, "motif": motif, "non_importees": non_importees.count(annee)}
+            for annee, motif in sorted(self.fermees.items())
+        ]
 
     @property
     def nb_inchangees(self) -> int:

@@ -1,5 +1,9 @@
 """Validation des lignes lues contre la base, à l'aperçu, sans rien écrire ; puis leur revérification à la
-confirmation (année verrouillée, version du suivi, valeur modifiée entre-temps)."""
+confirmation (année verrouillée, version du suivi, valeur modifiée entre-temps).
+
+Une ligne qui changerait une valeur d'une année fermée (etat.fermees : la règle de la grille de saisie) n'est pas une
+erreur : l'aperçu la dit « non importée » et en donne la raison, les autres lignes restent importables. Une année
+fermée entre l'aperçu et la confirmation fait refuser tout l'import : l'aperçu avait promis ces lignes."""
 
 import hashlib
 import re
@@ -24,13 +28,21 @@ from finances.imports.etat import (
     avant_realisation,
     etat_execution,
     etat_indicateurs,
-    verrou_message,
 )
 from finances.imports.feuille import classeur_lire
 from finances.imports.fichier import Erreur, FichierRefuse, fichier_verifier
 from finances.imports.modele import FEUILLE_EXECUTION, FEUILLE_INDICATEURS
-from finances.imports.session import INCHANGEE, MODIFIEE, NOUVELLE, Analyse, LigneExecution, LigneIndicateur
+from finances.imports.session import (
+    INCHANGEE,
+    MODIFIEE,
+    NON_IMPORTEE,
+    NOUVELLE,
+    Analyse,
+    LigneExecution,
+    LigneIndicateur,
+)
 from finances.models import MONTANT_MAX
+from indicateurs.services import verrou_message, verrou_motif
 
 VALEUR_MAX = Decimal("999999999999.99")  # Realisation.valeur : 14 chiffres dont 2 décimales
 
@@ -91,7 +103,18 @@ def _valider_execution(contrat, lignes_brutes: list, etat: EtatExecution, analys
             resultat.statut = INCHANGEE
         else:
             resultat.statut = MODIFIEE
+        _annee_fermee(resultat, etat.fermees, analyse)
         analyse.lignes.append(resultat)
+
+
+def _annee_fermee(resultat, fermees: dict, analyse: Analyse) -> None:
+    """Une ligne d'une année fermée : notée « non importée », avec la raison, si elle changeait quelque chose."""
+    suivi = fermees.get(resultat.annee)
+    if suivi is None:
+        return
+    analyse.fermees[resultat.annee] = verrou_motif(suivi)
+    if resultat.statut != INCHANGEE:
+        resultat.statut, resultat.motif = NON_IMPORTEE, analyse.fermees[resultat.annee]
 
 
 def _valider_indicateurs(contrat, lignes_brutes: list, etat: EtatIndicateurs, analyse: Analyse) -> None:
@@ -151,11 +174,9 @@ def _valider_indicateurs(contrat, lignes_brutes: list, etat: EtatIndicateurs, an
             resultat.statut = INCHANGEE
         else:
             resultat.statut = MODIFIEE
-        suivi = etat.suivis.get(annee)
-        if resultat.statut != INCHANGEE and suivi is not None and not suivi.modifiable:
-            ligne.erreur("D", verrou_message(suivi))
-            continue
-        if resultat.statut != INCHANGEE:
+        _annee_fermee(resultat, etat.fermees, analyse)
+        if resultat.statut not in (INCHANGEE, NON_IMPORTEE):
+            suivi = etat.suivis.get(annee)
             analyse.versions[str(annee)] = suivi.version if suivi else 1
         analyse.lignes.append(resultat)
 
@@ -188,9 +209,23 @@ def _ordre_erreur(erreur: Erreur) -> tuple:
     return (int(position.group(2)), len(position.group(1)), position.group(1))
 
 
+def _fermees_depuis_l_apercu(lignes: list, fermees: dict) -> tuple[list[str], set[int]]:
+    """Les années des lignes à écrire fermées depuis l'aperçu (la même règle qu'à l'aperçu) : refusées en entier."""
+    erreurs, annees = [], set()
+    for annee in sorted({ligne.annee for ligne in lignes} & fermees.keys()):
+        erreurs.append(
+            f"{verrou_message(fermees[annee])} Ses lignes ne peuvent plus être importées : envoyez de nouveau le "
+            "fichier, l'aperçu dira lesquelles restent importables."
+        )
+        annees.add(annee)
+    return erreurs, annees
+
+
 def reverifier_execution(contrat, lignes: list[LigneExecution], etat: EtatExecution) -> list[str]:
-    erreurs = []
+    erreurs, annees_refusees = _fermees_depuis_l_apercu(lignes, etat.fermees)
     for ligne in lignes:
+        if ligne.annee in annees_refusees:
+            continue
         action = etat.actions.get(ligne.action)
         if action is None:
             erreurs.append(f"{ligne.reference} : l'action « {ligne.action} » n'existe plus dans ce contrat.")
@@ -215,14 +250,10 @@ def reverifier_execution(contrat, lignes: list[LigneExecution], etat: EtatExecut
 
 
 def reverifier_indicateurs(contrat, lignes: list[LigneIndicateur], versions: dict, etat: EtatIndicateurs) -> list[str]:
-    erreurs = []
-    annees_refusees = set()
-    for annee in sorted({ligne.annee for ligne in lignes}):
+    erreurs, annees_refusees = _fermees_depuis_l_apercu(lignes, etat.fermees)
+    for annee in sorted({ligne.annee for ligne in lignes} - annees_refusees):
         suivi = etat.suivis.get(annee)
-        if suivi is not None and not suivi.modifiable:
-            erreurs.append(verrou_message(suivi))
-            annees_refusees.add(annee)
-        elif versions.get(str(annee)) != (suivi.version if suivi else 1):
+        if versions.get(str(annee)) != (suivi.version if suivi else 1):
             auteur = suivi.modifie_par or suivi.statut_par if suivi else None
             par = f" par {nom_et_organisation(auteur)}" if auteur else ""
             erreurs.append(

@@ -1,7 +1,8 @@
 """Corpus de fichiers que l'import Excel doit refuser, chacun avec un message en français et sans rien écrire.
 
 Chaque cas : un nom, le type d'import, une fabrique qui renvoie les octets du fichier (construits ici, rien n'est lu
-sur disque), le fragment de message attendu sur la page, et au besoin une préparation de la base (année validée)."""
+sur disque), le fragment de message attendu sur la page, et au besoin une préparation de la base. Une ligne d'une
+année validée (ou soumise) n'est pas une faute du fichier : l'aperçu la dit « non importée » (test_import.py)."""
 
 import datetime
 import random
@@ -15,8 +16,7 @@ from openpyxl import Workbook
 
 from contrats.models import Contrat
 from finances.imports.modele import FEUILLE_EXECUTION, FEUILLE_INDICATEURS, PREMIERE_LIGNE, classeur_modele
-from indicateurs.enums import StatutSuivi
-from indicateurs.models import Indicateur, SuiviAnnuel
+from indicateurs.models import Indicateur
 from tests.conftest import CLS, CONTRAT_DE_VILLE
 
 
@@ -283,14 +283,6 @@ def _indicateur_d_un_autre_contrat() -> bytes:
     return indicateurs(ligne_indicateur(identifiant=etranger.pk))
 
 
-def _annee_validee() -> None:
-    SuiviAnnuel.objects.update_or_create(contrat=contrat(), annee=2024, defaults={"statut": StatutSuivi.VALIDE})
-
-
-def _annee_soumise() -> None:
-    SuiviAnnuel.objects.update_or_create(contrat=contrat(), annee=2025, defaults={"statut": StatutSuivi.SOUMIS})
-
-
 @dataclass(frozen=True)
 class Cas:
     nom: str
@@ -426,18 +418,6 @@ CORPUS = [
     _i("commentaire_trop_long", "Commentaire trop long", I(commentaire="é" * 2001)),
     _i("indicateur_en_double", "Ligne en double : l'indicateur", I(), I(valeur=13)),
     _i("annee_hors_periode_indicateur", "L'année 2031 est hors de la période du contrat", I(annee=2031)),
-    _i(
-        "annee_validee",
-        "L'année 2024 a le statut « Validé » : elle n'est plus modifiable",
-        I(annee=2024),
-        preparer=_annee_validee,
-    ),
-    _i(
-        "annee_soumise",
-        "L'année 2025 a le statut « Soumis » : elle n'est plus modifiable",
-        I(annee=2025),
-        preparer=_annee_soumise,
-    ),
     Cas(
         "feuille_indicateurs_manquante",
         "indicateurs",

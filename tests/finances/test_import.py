@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.models import Action
@@ -43,7 +44,7 @@ from tests.finances.corpus import (
     remplir,
 )
 from tests.indicateurs.factories import IndicateurFactory
-from tests.outils import page
+from tests.outils import page, requetes_exactes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -285,7 +286,8 @@ def test_confirmation_refusee_si_l_annee_est_validee_entre_temps(connecte, cls):
     texte = page(reponse)
     assert reponse.status_code == 200
     assert "Import refusé à la confirmation : rien n'a été importé." in texte
-    assert "L'année 2025 a le statut « Validé » : elle n'est plus modifiable" in texte
+    assert "L'année 2025 a été validée par Claire Démo, DDETS de la Côte-d'Or" in texte
+    assert "Ses lignes ne peuvent plus être importées : envoyez de nouveau le fichier" in texte
     assert "Confirmer l'import" not in texte
     assert etat_base() == avant
     assert not Realisation.objects.filter(indicateur=indicateur_cls(), annee=2025).exists()
@@ -529,7 +531,9 @@ PAR_LIGNE_ECRITE = 7
         # + 1 : la version des données du contrat, incrémentée une fois pour tout l'import (contrats/versions.py) ;
         # aperçu : + 1, le nombre de notifications non lues de la barre de navigation ; confirmation : une lecture
         # fixe de plus depuis les fusions de décembre 2026 (mesurée : la même pour 10 et 100 lignes)
-        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 11, 14),
+        # aperçu de l'exécution : + 1, les années validées (finances.selectors.annees_verrouillees, avec qui les a
+        # validées) pour dire quelles lignes ne seront pas importées ; les indicateurs lisaient déjà leurs suivis
+        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 12, 14),
         (
             "indicateurs",
             "metropole",
@@ -570,17 +574,301 @@ def test_annees_verrouillees_signalees_dans_le_modele(connecte, cls):
     assert "Années non modifiables : 2024 (validé)." in classeur[FEUILLE_INDICATEURS]["A4"].value
 
 
-def test_annee_validee_les_lignes_inchangees_passent_les_modifiees_sont_refusees(connecte, cls):
-    SuiviAnnuel.objects.create(contrat=cls, annee=2024, statut=StatutSuivi.VALIDE)
+# --- Années verrouillées : l'aperçu le dit, la confirmation fait ce qu'il a dit -----------------------------------
+
+CLAIRE = "Claire Démo, DDETS de la Côte-d'Or"  # l'agent de l'État qui valide, tel qu'on le nomme (jamais « ddets »)
+PAUL = "Paul Exemple, Dijon métropole"
+
+
+def soumettre(contrat_, annee):
+    suivi = suivi_obtenir(contrat=contrat_, annee=annee)
+    return suivi_changer_statut(
+        user=utilisateur("metropole"), suivi=suivi, version=suivi.version, transition="soumettre"
+    )
+
+
+def valider(contrat_, annee):
+    """L'année soumise par la collectivité puis validée par l'État, comme dans l'application."""
+    suivi = soumettre(contrat_, annee)
+    return suivi_changer_statut(user=utilisateur("ddets"), suivi=suivi, version=suivi.version, transition="valider")
+
+
+def le(suivi) -> str:
+    return f"{timezone.localtime(suivi.statut_le):%d/%m/%Y}"
+
+
+def alerte(texte: str) -> str:
+    """Le texte de l'alerte des années verrouillées, qui précède tout le reste de l'aperçu."""
+    debut = texte.index(">", texte.index('id="annees-verrouillees"')) + 1
+    assert debut < texte.index('id="refus"' if 'id="refus"' in texte else "<table"), "l'alerte vient en tête"
+    return " ".join(re.sub(r"<[^>]+>", " ", texte[debut : texte.index("</div>", debut)]).split())
+
+
+def lignes_marquees(texte: str) -> list[str]:
+    """Ce que l'aperçu dit de chaque ligne non importée (colonne Changement)."""
+    return re.findall(r"<td>(non importée : [^<]+)</td>", texte)
+
+
+def valeurs_de(*indicateurs_lus) -> dict:
+    return {(r.indicateur_id, r.annee): r.valeur for r in Realisation.objects.filter(indicateur__in=indicateurs_lus)}
+
+
+def test_indicateurs_2024_validee_2025_ouverte_seule_2025_est_importee(connecte, cls):
+    premier, second = indicateur_cls(0), indicateur_cls(1)
+    Realisation.objects.create(indicateur=premier, annee=2024, valeur=Decimal("5"))
+    suivi_2024 = valider(cls, 2024)
+    client = connecte("metropole")
+    donnees = indicateurs(
+        ligne_indicateur(annee=2024, valeur=6),  # 5 → 6 dans une année validée
+        ligne_indicateur(identifiant=second.pk, annee=2024, valeur=3),  # nouvelle, dans une année validée
+        ligne_indicateur(annee=2025, valeur=8),
+        ligne_indicateur(identifiant=second.pk, annee=2025, valeur=4),
+    )
+
+    apercu = envoyer(client, donnees, "indicateurs", nom="valeurs.xlsx")
+    texte = page(apercu)
+    assert apercu.status_code == 200
+    assert 'class="alert alert-warning" role="alert" id="annees-verrouillees"' in texte
+    motif = f"année validée le {le(suivi_2024)} par {CLAIRE}"
+    assert alerte(texte) == (
+        "Années verrouillées : aucune de leurs lignes ne sera importée. "
+        f"2024 : {motif} — 2 ligne(s) non importée(s). "
+        "La confirmation n'importera que les années modifiables : 2025. "
+        "Seul un agent de l'État peut rouvrir une année validée ; une année soumise redevient modifiable si l'État "
+        "la renvoie pour correction."
+    )
+    assert lignes_marquees(texte) == [f"non importée : {motif}"] * 2
+    assert "2 ligne(s) à écrire, 2 ligne(s) non importée(s) (années verrouillées)" in sans_balises(apercu)
+    assert "Confirmer l'import des années modifiables (2025)</button>" in texte
+    en_attente = client.session[CLE_SESSION]
+    assert {(ligne["indicateur"], ligne["annee"]) for ligne in en_attente["lignes"]} == {
+        (premier.pk, 2025),
+        (second.pk, 2025),
+    }
+    assert en_attente["versions"] == {"2025": 1}
+    suivi_avant = SuiviAnnuel.objects.filter(contrat=cls, annee=2024).values_list("statut", "version").get()
+
+    reponse = client.post(
+        reverse("finances:import", args=[CLS]),
+        {"etape": "confirmer", "empreinte": apercu.context["analyse"].empreinte},
+        follow=True,
+    )
+    assert "Import de « valeurs.xlsx » terminé : 2 ligne(s) enregistrée(s)." in page(reponse)
+    assert valeurs_de(premier, second) == {
+        (premier.pk, 2024): Decimal("5"),  # l'année validée n'a pas bougé
+        (premier.pk, 2025): Decimal("8"),
+        (second.pk, 2025): Decimal("4"),
+    }
+    assert SuiviAnnuel.objects.filter(contrat=cls, annee=2024).values_list("statut", "version").get() == suivi_avant
+
+
+def executions_de(contrat_) -> dict:
+    return {
+        (e.action.numero, e.annee, e.financeur): (e.engage, e.realise)
+        for e in Execution.objects.filter(action__contrat=contrat_).select_related("action")
+    }
+
+
+def test_execution_2024_validee_2025_ouverte_seule_2025_est_importee(connecte, cls, existantes):
+    suivi_2024 = valider(cls, 2024)
+    client = connecte("finances")
+    donnees = execution(
+        ligne_execution(annee=2024, engage=700, realise=300),
+        ligne_execution(action="4", annee=2024, engage=50, realise=0),
+        ligne_execution(engage=900),  # action 3, 2025, État : 800 → 900
+        ligne_execution(action="4"),
+    )
+    avant = executions_de(cls)
+
+    apercu = envoyer(client, donnees, "execution", nom="execution.xlsx")
+    texte = page(apercu)
+    motif = f"année validée le {le(suivi_2024)} par {CLAIRE}"
+    assert alerte(texte).startswith(
+        "Années verrouillées : aucune de leurs lignes ne sera importée. "
+        f"2024 : {motif} — 2 ligne(s) non importée(s). La confirmation n'importera que les années modifiables : 2025."
+    )
+    assert "une année soumise" not in alerte(texte)  # l'exécution ne se ferme qu'à la validation
+    assert lignes_marquees(texte) == [f"non importée : {motif}"] * 2
+    assert "Confirmer l'import des années modifiables (2025)</button>" in texte
+    assert {ligne["annee"] for ligne in client.session[CLE_SESSION]["lignes"]} == {2025}
+    assert executions_de(cls) == avant
+
+    reponse = confirmer(client, apercu)
+    assert reponse.status_code == 302
+    assert executions_de(cls) == avant | {
+        ("3", 2025, "etat"): (Decimal("900"), Decimal("500")),
+        ("4", 2025, "etat"): (Decimal("1000"), Decimal("500")),
+    }  # et rien en 2024
+
+
+@pytest.mark.parametrize(
+    ("type_import", "compte", "fabrique", "ligne"),
+    [
+        ("indicateurs", "metropole", indicateurs, ligne_indicateur),
+        ("execution", "finances", execution, ligne_execution),
+    ],
+)
+def test_tout_est_verrouille_rien_d_importable_bouton_desactive_rien_ecrit(
+    connecte, cls, existantes, type_import, compte, fabrique, ligne
+):
+    suivis = {annee: valider(cls, annee) for annee in (2024, 2025)}
+    client = connecte(compte)
+    avant = etat_base()
+
+    apercu = envoyer(client, fabrique(ligne(annee=2024), ligne(annee=2025, valeur=99, engage=99)), type_import)
+    texte = page(apercu)
+    assert apercu.status_code == 200
+    assert alerte(texte).startswith(
+        "Années verrouillées : aucune de leurs lignes ne sera importée. "
+        f"2024 : année validée le {le(suivis[2024])} par {CLAIRE} — 1 ligne(s) non importée(s). "
+        f"2025 : année validée le {le(suivis[2025])} par {CLAIRE} — 1 ligne(s) non importée(s). "
+        "Aucune ligne n'est importable : rien ne sera écrit."
+    )
+    assert len(lignes_marquees(texte)) == 2
+    assert "0 ligne(s) à écrire, 2 ligne(s) non importée(s) (années verrouillées)" in sans_balises(apercu)
+    assert re.search(r'<button [^>]*type="button" disabled aria-describedby="rien-d-importable">Confirmer', texte)
+    assert (
+        "Rien d'importable : chaque ligne qui changerait une valeur porte sur une année verrouillée (2024, 2025). "
+        "Rien ne sera écrit." in sans_balises(apercu)
+    )
+    assert 'name="etape"' not in texte and "Rien à importer" not in texte
+    assert CLE_SESSION not in client.session
+    # Même en forçant la confirmation, rien n'est écrit : aucun aperçu n'est en attente.
+    reponse = confirmer(client, apercu)
+    assert reponse.status_code == 302
+    assert etat_base() == avant
+
+
+def test_annee_soumise_fermee_aux_valeurs_des_indicateurs_ouverte_a_l_execution(connecte, cls):
+    """La règle de chaque grille de saisie : une année soumise n'accepte plus de valeurs d'indicateurs, mais son
+    exécution reste modifiable jusqu'à la validation."""
+    suivi = soumettre(cls, 2025)
+    client = connecte("metropole")
+    texte = page(
+        envoyer(client, indicateurs(ligne_indicateur(annee=2025), ligne_indicateur(annee=2026)), "indicateurs")
+    )
+    motif = f"année soumise le {le(suivi)} par {PAUL}, en attente d'examen par l'État"
+    assert f"2025 : {motif} — 1 ligne(s) non importée(s)." in alerte(texte)
+    assert lignes_marquees(texte) == [f"non importée : {motif}"]
+    assert "Confirmer l'import des années modifiables (2026)</button>" in texte
+
+    client = connecte("finances")
+    apercu = envoyer(client, execution(ligne_execution(annee=2025)), "execution")
+    assert 'id="annees-verrouillees"' not in page(apercu) and not lignes_marquees(page(apercu))
+    confirmer(client, apercu)
+    assert executions_de(cls) == {("3", 2025, "etat"): (Decimal("1000"), Decimal("500"))}
+
+
+@pytest.mark.parametrize(
+    ("statut", "motif"),
+    [
+        (StatutSuivi.BROUILLON, ""),
+        (StatutSuivi.SOUMIS, ""),
+        (StatutSuivi.VALIDE, ""),
+        (StatutSuivi.A_CORRIGER, "Valeur à revoir."),
+    ],
+)
+def test_l_apercu_ferme_les_memes_annees_que_les_grilles_de_saisie(connecte, cls, statut, motif):
+    """Une seule définition d'« année modifiable » par type de données : celle de sa grille de saisie."""
+    SuiviAnnuel.objects.create(contrat=cls, annee=2025, statut=statut, motif=motif)
+    for compte, type_import, fichier, grille in [
+        ("metropole", "indicateurs", indicateurs(ligne_indicateur(annee=2025)), "indicateurs:grille"),
+        ("finances", "execution", execution(ligne_execution(annee=2025)), "finances:execution_grille"),
+    ]:
+        client = connecte(compte)
+        lecture_seule = client.get(reverse(grille, args=[CLS, 2025])).context["lecture_seule"]
+        analyse = envoyer(client, fichier, type_import).context["analyse"]
+        assert bool(analyse.non_importees) == lecture_seule, (type_import, statut)
+        assert bool(analyse.a_ecrire) != lecture_seule, (type_import, statut)
+
+
+def test_annee_verrouillee_aux_lignes_inchangees_signalee_sans_alarme(connecte, cls):
     Realisation.objects.create(indicateur=indicateur_cls(), annee=2024, valeur=Decimal("5"))
+    suivi = valider(cls, 2024)
     client = connecte("metropole")
     inchangee = ligne_indicateur(annee=2024, valeur=5)
 
     texte = page(envoyer(client, indicateurs(inchangee, ligne_indicateur(annee=2025, valeur=8)), "indicateurs"))
+    assert 'class="alert alert-info" role="status" id="annees-verrouillees"' in texte
+    assert f"2024 : année validée le {le(suivi)} par {CLAIRE} — aucune ligne modifiée, rien n'est perdu." in alerte(
+        texte
+    )
     assert "1 ligne(s) à écrire, 1 ligne(s) inchangée(s)" in texte
-    assert "Confirmer l'import" in texte
+    assert "Confirmer l'import</button>" in texte and not lignes_marquees(texte)
 
-    texte = page(envoyer(client, indicateurs(ligne_indicateur(annee=2024, valeur=6)), "indicateurs"))
-    assert "Indicateurs!D6" in texte
-    assert "L'année 2024 a le statut « Validé » : elle n'est plus modifiable" in texte
-    assert "Confirmer l'import" not in texte
+
+def test_annee_rouverte_apres_l_apercu_ses_lignes_restent_non_importees(connecte, cls):
+    """La confirmation écrit ce que l'aperçu a annoncé, rien de plus : une année rouverte entre-temps n'y entre pas."""
+    suivi = valider(cls, 2024)
+    client = connecte("metropole")
+    apercu = envoyer(
+        client,
+        indicateurs(ligne_indicateur(annee=2024, valeur=6), ligne_indicateur(annee=2025, valeur=8)),
+        "indicateurs",
+    )
+    suivi_changer_statut(
+        user=utilisateur("ddets"), suivi=suivi, version=suivi.version, transition="rouvrir", motif="Erreur de saisie."
+    )
+    confirmer(client, apercu)
+    assert valeurs_de(indicateur_cls()) == {(indicateur_cls().pk, 2025): Decimal("8")}
+
+
+def test_execution_refusee_si_l_annee_est_validee_apres_l_apercu(connecte, cls, existantes):
+    client = connecte("finances")
+    apercu = envoyer(client, execution(ligne_execution(annee=2024), ligne_execution(engage=900)), "execution")
+    assert "Confirmer l'import</button>" in page(apercu)
+    suivi = valider(cls, 2025)
+    avant = etat_base()
+
+    texte = page(confirmer(client, apercu))
+    assert "Import refusé à la confirmation : rien n'a été importé." in texte
+    assert (
+        f"L'année 2025 a été validée par {CLAIRE} le {le(suivi)} : elle est verrouillée. Ses lignes ne peuvent plus "
+        "être importées : envoyez de nouveau le fichier, l'aperçu dira lesquelles restent importables." in texte
+    )
+    assert etat_base() == avant  # 2024, encore ouverte, n'est pas écrite non plus : l'aperçu promettait les deux
+
+
+def test_commande_annonce_les_lignes_non_importees_et_n_ecrit_que_les_annees_ouvertes(tmp_path, cls, existantes):
+    suivi = valider(cls, 2024)
+    chemin = tmp_path / "execution.xlsx"
+    chemin.write_bytes(execution(ligne_execution(annee=2024), ligne_execution(engage=900)))
+    avant = executions_de(cls)
+    sortie = StringIO()
+    call_command("importer", CLS, str(chemin), "--type", "execution", "--utilisateur", "finances", stdout=sortie)
+    texte = sortie.getvalue()
+    assert "1 ligne(s) à écrire, 0 inchangée(s), 1 non importée(s) (années verrouillées)" in texte
+    assert f"ligne 6 (non importée : année validée le {le(suivi)} par {CLAIRE}) : action 3, 2024, État" in texte
+    assert "Import terminé : 1 ligne(s) enregistrée(s)." in texte
+    assert executions_de(cls) == avant | {("3", 2025, "etat"): (Decimal("900"), Decimal("500"))}
+
+
+def _dix_lignes_indicateurs() -> bytes:
+    return indicateurs(
+        *(
+            ligne_indicateur(identifiant=indicateur_cls(rang).pk, annee=annee)
+            for rang in range(5)
+            for annee in (2024, 2025)
+        )
+    )
+
+
+def _dix_lignes_execution() -> bytes:
+    return execution(
+        *(ligne_execution(action=str(rang), annee=annee) for rang in range(1, 6) for annee in (2024, 2025))
+    )
+
+
+@pytest.mark.parametrize(
+    ("type_import", "compte", "fabrique"),
+    [("execution", "finances", _dix_lignes_execution), ("indicateurs", "metropole", _dix_lignes_indicateurs)],
+)
+def test_requetes_de_l_apercu_avec_des_annees_verrouillees(connecte, cls, type_import, compte, fabrique):
+    """Les noms des personnes qui ont validé viennent avec les suivis : pas une requête de plus par année fermée ni
+    par ligne non importée (le nombre épinglé par test_requetes_independantes_du_nombre_de_lignes)."""
+    valider(cls, 2024)
+    donnees = fabrique()
+    client = connecte(compte)
+    with requetes_exactes(12):
+        apercu = envoyer(client, donnees, type_import)
+    assert len(lignes_marquees(page(apercu))) == 5 and len(apercu.context["analyse"].a_ecrire) == 5

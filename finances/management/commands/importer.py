@@ -60,10 +60,10 @@ class Command(BaseCommand):
             raise CommandError(f"{len(analyse.erreurs)} erreur(s) dans {chemin.name} : rien n'a été importé.")
         self.stdout.write(
             f"{chemin.name} : {len(analyse.a_ecrire)} ligne(s) à écrire, {analyse.nb_inchangees} inchangée(s), "
-            f"{analyse.vides} vide(s) ignorée(s)."
+            f"{len(analyse.non_importees)} non importée(s) (années verrouillées), {analyse.vides} vide(s) ignorée(s)."
         )
-        for ligne in analyse.a_ecrire:
-            self.stdout.write(f"  ligne {ligne.ligne} ({ligne.statut}) : {ligne.description}")
+        for ligne in analyse.a_ecrire + analyse.non_importees:
+            self.stdout.write(f"  ligne {ligne.ligne} ({ligne.changement}) : {ligne.description}")
         if dry_run:
             self.stdout.write(self.style.WARNING("Simulation (--dry-run) : rien n'a été écrit."))
             return
