@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from commun.formats import chiffres_non_ascii, lire_nombre, nombre
+from commun.televersement import TeleversementRefuse
 
 
 class ChiffresAsciiMixin:
@@ -27,6 +28,16 @@ class DateField(ChiffresAsciiMixin, forms.DateField):
 
 class ChoixModeleField(ChiffresAsciiMixin, forms.ModelChoiceField):
     pass
+
+
+class FichierEnvoyeField(forms.FileField):
+    """Un fichier envoyé par formulaire : refusé, avec son nom et la limite, s'il a dépassé la taille maximale de
+    sa page (commun/televersement.py), que le serveur a cessé de recevoir."""
+
+    def to_python(self, data):
+        if isinstance(data, TeleversementRefuse):
+            raise ValidationError(data.message, code="trop_lourd")
+        return super().to_python(data)
 
 
 class NombreField(forms.Field):

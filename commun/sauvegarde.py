@@ -22,6 +22,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings  # réglage changé le temps du chargement
 from django.utils import timezone
 
+from commun.stockage import nettoyage_suspendu
+
 FORMAT = 1
 MANIFESTE, BASE, FICHIERS = "manifeste.json", "base.json", "fichiers/"
 # Recréés par `migrate` (types de contenu, permissions) ou sans valeur après restauration (sessions, tâches).
@@ -155,7 +157,9 @@ def restaurer(chemin: Path, *, remplacer: bool = False, stockage=default_storage
         )
     if not remplacer and not base_vide():
         raise ArchiveInvalide("la base n'est pas vide : relancez avec --remplacer pour l'écraser")
-    with tempfile.TemporaryDirectory() as dossier, transaction.atomic():
+    # Le nettoyage des fichiers des objets supprimés (commun/stockage.py) est suspendu : les fichiers de l'archive
+    # sont remis ici, aucun ne doit être effacé après coup par la suppression d'une ligne que la base remplace.
+    with nettoyage_suspendu(), tempfile.TemporaryDirectory() as dossier, transaction.atomic():
         fixture = Path(dossier) / BASE
         fixture.write_bytes(base)
         if remplacer:

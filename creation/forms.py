@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from commun.forms import ChoixModeleField, DateField, EntierField, NombreField
+from commun.forms import ChoixModeleField, DateField, EntierField, FichierEnvoyeField, NombreField
 from comptes.enums import Role
 from contrats.enums import TYPES_ETAT, TypeOrganisation
 from contrats.models import Organisation
@@ -239,7 +239,7 @@ class AxesForm(forms.Form):
 
 
 class AnnexeForm(forms.Form):
-    fichier = forms.FileField(
+    fichier = FichierEnvoyeField(
         label="Classeur de l'annexe (.xlsx)",
         allow_empty_file=True,  # un fichier vide est refusé par fichier_verifier, avec son message
         widget=forms.FileInput(attrs={"accept": ".xlsx", "class": "form-control"}),

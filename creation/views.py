@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from commun.excel import reponse_xlsx
+from commun.televersement import televersement_limite
 from comptes.acces import contrat_requis
 from comptes.enums import Role
 from contrats.models import Organisation
@@ -21,6 +22,7 @@ from creation.lecture import AnalyseAnnexe, annexe_analyser
 from creation.modele import classeur_annexe
 from creation.services import contrat_creer
 from finances.imports import fichier_lire
+from finances.imports.fichier import TAILLE_MAX
 
 PERMISSION = "creation.creer_contrat"
 REFUS = (
@@ -181,6 +183,7 @@ def modele(request, brouillon):
     return reponse_xlsx(classeur, "annexe-modele.xlsx")
 
 
+@televersement_limite(TAILLE_MAX, quoi="classeur")
 @creation_requise
 def annexe(request, brouillon):
     if not brouillon.axes_faits:

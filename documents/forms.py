@@ -1,14 +1,16 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from commun.forms import FichierEnvoyeField
 from documents.enums import NatureDocument
 from documents.formats import EXTENSIONS_ACCEPTEES, fichier_verifier
 
 NATURES_DU_CONTRAT = [(v, libelle) for v, libelle in NatureDocument.choices if v != NatureDocument.PIECE_JUSTIFICATIVE]
 
 
-class FichierField(forms.FileField):
-    """Un document : type (extension et contenu) et taille vérifiés, refus en français."""
+class FichierField(FichierEnvoyeField):
+    """Un document : taille (dès l'envoi, puis une fois reçu), type (extension et contenu) vérifiés, refus en
+    français."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Fichier")

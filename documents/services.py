@@ -1,5 +1,7 @@
 """Dépôt et suppression des documents d'un contrat : le fichier est vérifié (type par extension et contenu, taille),
-rangé par le stockage par défaut, et chaque dépôt ou suppression entre dans l'historique (qui, quand, motif)."""
+rangé par le stockage par défaut, et chaque dépôt ou suppression entre dans l'historique (qui, quand, motif). Le
+fichier d'un document supprimé, de quelque façon que ce soit, est effacé une fois la suppression validée
+(documents/apps.py, commun/stockage.py)."""
 
 import hashlib
 
@@ -45,8 +47,9 @@ def document_deposer(*, user, contrat, fichier, nature: str, titre: str = "", ac
 
 
 def document_supprimer(*, user, document: Document, depuis_evaluation: bool = False) -> None:
-    """Supprime le document et, une fois la suppression validée, son fichier ; l'historique garde qui l'a
-    supprimé et quand. Une pièce justificative se retire depuis l'évaluation de son action, verrou compris."""
+    """Supprime le document et, une fois la suppression validée, son fichier (commun/stockage.py, comme pour toute
+    suppression d'un document) ; l'historique garde qui l'a supprimé et quand. Une pièce justificative se retire
+    depuis l'évaluation de son action, verrou compris."""
     if document.est_piece_justificative and not depuis_evaluation:
         raise ValidationError(
             f"Cette pièce justificative se retire depuis l'évaluation à mi-parcours de l'action "
@@ -55,6 +58,4 @@ def document_supprimer(*, user, document: Document, depuis_evaluation: bool = Fa
     with transaction.atomic():
         document._history_user = user
         document._change_reason = f"Suppression de « {document.nom} »"
-        stockage, chemin = document.fichier.storage, document.fichier.name
         document.delete()
-        transaction.on_commit(lambda: stockage.delete(chemin))

@@ -8,7 +8,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.televersement import televersement_limite
 from comptes.acces import contrat_requis
+from documents.formats import taille_max
 from documents.forms import DocumentForm
 from documents.models import Document
 from documents.services import document_deposer, document_supprimer
@@ -17,6 +19,7 @@ from documents.tables import DocumentTable
 REFUS = "Votre rôle ne permet pas de déposer ni de supprimer les documents de ce contrat."
 
 
+@televersement_limite(taille_max, quoi="document")
 @require_http_methods(["GET", "HEAD", "POST"])
 @contrat_requis("documents.voir")
 def liste(request, contrat):

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions.models import Action
+from commun.televersement import televersement_limite
 from comptes.acces import contrat_requis
+from documents.formats import taille_max
 from documents.models import Document
 from evaluation.forms import EvaluationForm, PieceForm, StatutForm
 from evaluation.models import CHAMPS_EVALUATION, EvaluationAction
@@ -101,6 +103,7 @@ def statut(request, contrat, numero):
     return redirect(url)
 
 
+@televersement_limite(taille_max, quoi="document")
 @require_POST
 @contrat_requis("evaluation.saisir", refus=REFUS_SAISIE)
 def piece(request, contrat, numero):

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from actions.models import Action
 from commun.excel import reponse_xlsx
 from commun.formats import lire_entier
+from commun.forms import FichierEnvoyeField
+from commun.televersement import televersement_limite
 from comptes.acces import annee_du_contrat, contrat_requis
 from comptes.rules import PERMISSIONS_IMPORT as PERMISSIONS
 from contrats.models import Axe
@@ -23,6 +25,7 @@ from finances.enums import TypeImport
 from finances.exports import classeur_budget, classeur_execution
 from finances.forms import AvenantForm, BudgetAnneeForm, ExecutionGrilleForm, VersementForm
 from finances.imports import Analyse, classeur_analyser, classeur_modele, fichier_lire, types_autorises
+from finances.imports.fichier import TAILLE_MAX
 from finances.models import Execution, LigneBudgetaire, Versement
 from finances.selectors import (
     annees_verrouillees,
@@ -58,7 +61,7 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": "Choisissez les données à importer.", "invalid_choice": "Choix inconnu."},
     )
-    fichier = forms.FileField(
+    fichier = FichierEnvoyeField(
         label="Classeur Excel (.xlsx)",
         allow_empty_file=True,  # un fichier vide est refusé par imports.fichier_verifier, avec son message
         widget=forms.FileInput(
@@ -83,6 +86,7 @@ def modele(request, contrat):
     return reponse_xlsx(classeur_modele(contrat), f"{contrat.slug}-modele-import.xlsx")
 
 
+@televersement_limite(TAILLE_MAX, quoi="classeur")
 @contrat_requis("finances.importer", refus=REFUS)
 def importer(request, contrat):
     types = types_autorises(request.user, contrat)

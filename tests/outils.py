@@ -6,11 +6,13 @@ Un module de test n'importe jamais un autre module de test : ce qui sert à plus
 
 import datetime
 import html
+import random
 import re
 import shutil
 import subprocess
 import sys
 import uuid
+import zipfile
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,6 +94,21 @@ def recalculer(contenu: bytes, dossier: Path):
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     return load_workbook(sortie / "source.xlsx", data_only=True)
+
+
+# --- Fichiers envoyés ----------------------------------------------------------------------------------------------
+
+
+def classeur_a_la_taille(donnees: bytes, taille: int) -> bytes:
+    """Le classeur .xlsx alourdi jusqu'à `taille` octets tout juste : une image incompressible (que la lecture ignore),
+    puis le commentaire de l'archive pour l'octet près."""
+    flux = BytesIO(donnees)
+    with zipfile.ZipFile(flux, "a", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/media/image1.png", random.Random(7).randbytes(taille - len(donnees) - 1000))
+    with zipfile.ZipFile(flux, "a") as archive:
+        archive.comment = b" " * (taille - len(flux.getvalue()))
+    assert len(flux.getvalue()) == taille
+    return flux.getvalue()
 
 
 # --- Requêtes SQL --------------------------------------------------------------------------------------------------

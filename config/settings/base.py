@@ -317,7 +317,16 @@ PERMISSIONS_POLICY = (
 )
 CSRF_FAILURE_VIEW = "commun.views.echec_csrf"
 
-# Imports Excel (voir finances) : taille maximale acceptée.
+# Fichiers envoyés : chaque page déclare sa limite (un document : DOCUMENTS_TAILLE_MAX_MO ; un classeur importé :
+# 2 Mo), et commun.televersement.LimiteHandler cesse de recevoir un fichier dès qu'il la dépasse, au lieu de le
+# refuser une fois reçu en entier. DATA_UPLOAD_MAX_MEMORY_SIZE borne tout le reste du corps d'une requête (les
+# champs d'un formulaire, hors fichiers ; Django refuse au-delà) : c'est la marge ajoutée à la limite d'un fichier
+# avant de refuser une requête sur sa seule longueur annoncée.
+FILE_UPLOAD_HANDLERS = [
+    "commun.televersement.LimiteHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Documents des contrats (application documents) : fichiers rangés sous MEDIA_ROOT (à sauvegarder avec la base),

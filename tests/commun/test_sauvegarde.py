@@ -107,3 +107,28 @@ def test_une_archive_alteree_est_refusee_sans_rien_ecrire(archive, tmp_path, dja
     with pytest.raises(CommandError, match="ne correspond pas à son empreinte : archive altérée"):
         call_command("restaurer", str(alteree), remplacer=True)
     assert Contrat.objects.get(slug=CLS).titre == "Gardé"
+
+
+@pytest.mark.parametrize("par_l_orm", [False, True], ids=["vidage", "suppressions-une-a-une"])
+def test_la_restauration_ne_perd_aucun_fichier(
+    archive, django_user_model, django_capture_on_commit_callbacks, monkeypatch, par_l_orm
+):
+    """Le fichier d'un document supprimé est effacé une fois la suppression validée (commun/stockage.py) ; la
+    restauration, qui remplace la base et remet les fichiers de l'archive, n'en perd aucun — même si le vidage de la
+    base supprimait les documents un à un (signal de suppression compris)."""
+    admin = django_user_model.objects.get(username="admin")
+    document = document_deposer(user=admin, contrat=Contrat.objects.get(slug=CLS), fichier=pdf(), nature="avenant")
+    call_command("sauvegarder", str(archive), stdout=io.StringIO())
+    if par_l_orm:
+        vider = base_vider
+
+        def vider_document_par_document():
+            Document.objects.all().delete()
+            vider()
+
+        monkeypatch.setattr("commun.sauvegarde.base_vider", vider_document_par_document)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("restaurer", str(archive), remplacer=True, stdout=io.StringIO())
+    assert Document.objects.get().pk == document.pk
+    with default_storage.open(document.fichier.name, "rb") as fichier:
+        assert fichier.read() == PDF

@@ -14,14 +14,16 @@ from openpyxl import load_workbook
 from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.models import Contrat, Organisation
 from creation.brouillon import CLE_SESSION
+from creation.views import CLE_ANALYSE
 from finances.exports import classeur_budget
+from finances.imports.fichier import TAILLE_MAX
 from finances.models import LigneBudgetaire
 from finances.selectors import tableau_budgetaire
 from indicateurs.exports import classeur_indicateurs
 from indicateurs.tableaux import tableau_indicateurs
 from referentiel.models import Pilier
 from tests.conftest import CLS
-from tests.outils import annexe_du_contrat, modifier, page
+from tests.outils import annexe_du_contrat, classeur_a_la_taille, modifier, page
 
 TITRE = "Contrat local des solidarités 2024-2027"
 
@@ -320,3 +322,15 @@ def test_le_modele_vide_renvoye_tel_quel_ne_cree_rien(cls, organisateur):
     modele = organisateur.get(reverse("creation:modele")).content
     texte = page(envoyer(organisateur, modele))
     assert "rien ne sera créé" in texte and "Aucune action : la feuille « Tableau budgétaire »" in texte
+
+
+def test_une_annexe_de_plus_de_2_mo_est_refusee_des_l_envoi_celle_de_2_mo_lue(cls, organisateur):
+    etapes(organisateur, cls)
+    annexe = annexe_du_contrat(cls, total=True)
+    reponse = envoyer(organisateur, classeur_a_la_taille(annexe, TAILLE_MAX + 1))
+    assert reponse.status_code == 200
+    texte = page(reponse)
+    assert "« annexe.xlsx » pèse plus de 2 Mo : la taille maximale d'un classeur est de 2 Mo." in texte
+    assert "Classeur de l'annexe (.xlsx)" in texte and CLE_ANALYSE not in organisateur.session
+    texte = page(envoyer(organisateur, classeur_a_la_taille(annexe, TAILLE_MAX)))
+    assert "pèse plus de" not in texte and "erreur(s)" not in texte and "Créer le contrat" in texte

@@ -2,12 +2,17 @@
 taille), téléchargement contrôlé par les droits, suppression après confirmation, historique."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.urls import reverse
 
+from commun.sauvegarde import fichiers_stockes
 from contrats.models import Contrat
 from documents.enums import NatureDocument
 from documents.models import Document
+from documents.services import document_deposer
 from tests.conftest import CALPAE, CLS
 from tests.documents.fichiers import PDF, doc, docx, odt, pdf
 from tests.outils import page
@@ -62,13 +67,84 @@ def test_un_fichier_refuse_l_est_en_francais_et_rien_n_est_ecrit(connecte, fichi
     assert not Document.objects.exists()
 
 
-def test_taille_maximale_configurable(connecte, settings):
+def _stockes() -> list[str]:
+    return fichiers_stockes(default_storage, "contrats")
+
+
+def _a_la_taille(octets: int, nom: str = "gros.pdf"):
+    return pdf(nom, PDF + b"0" * (octets - len(PDF)))
+
+
+def test_un_document_a_la_taille_maximale_passe(connecte, settings):
     settings.DOCUMENTS_TAILLE_MAX_MO = 1
-    gros = pdf("gros.pdf", PDF + b"0" * (1024 * 1024))
-    reponse = deposer(connecte("metropole"), fichier=gros)
+    assert deposer(connecte("metropole"), fichier=_a_la_taille(1024 * 1024)).status_code == 302
+    assert Document.objects.get().taille == 1024 * 1024
+
+
+def test_un_document_trop_lourd_est_refuse_des_l_envoi_et_le_formulaire_re_affiche(connecte, settings):
+    """Un octet de trop : le serveur cesse de transmettre le fichier, la page répond en français, le titre saisi est
+    gardé, rien n'est écrit."""
+    settings.DOCUMENTS_TAILLE_MAX_MO = 1
+    avant = _stockes()
+    reponse = deposer(connecte("metropole"), fichier=_a_la_taille(1024 * 1024 + 1), titre="Avenant n° 2")
     assert reponse.status_code == 200
-    assert "« gros.pdf » pèse 1 Mo : la taille maximale d'un document est de 1 Mo." in page(reponse)
+    texte = page(reponse)
+    assert "« gros.pdf » pèse plus de 1 Mo : la taille maximale d'un document est de 1 Mo." in texte
+    assert 'value="Avenant n° 2"' in texte and "Déposer un document" in texte
+    assert not Document.objects.exists() and _stockes() == avant
+
+
+@pytest.fixture
+def gestionnaires(monkeypatch):
+    """Ce que reçoivent les gestionnaires qui gardent les fichiers (mémoire, fichier temporaire) : octets reçus par
+    chacun, et les gestionnaires de fichiers temporaires."""
+    recu = {MemoryFileUploadHandler: 0, TemporaryFileUploadHandler: 0, "temporaires": []}
+    for classe in (MemoryFileUploadHandler, TemporaryFileUploadHandler):
+        origine = classe.receive_data_chunk
+
+        def espion(self, raw_data, start, origine=origine, classe=classe):
+            recu[classe] += len(raw_data)
+            if isinstance(self, TemporaryFileUploadHandler) and self not in recu["temporaires"]:
+                recu["temporaires"].append(self)
+            return origine(self, raw_data, start)
+
+        monkeypatch.setattr(classe, "receive_data_chunk", espion)
+    return recu
+
+
+def test_une_requete_trop_longue_est_refusee_avant_le_premier_octet_du_fichier(connecte, settings, gestionnaires):
+    """La longueur annoncée dépasse la limite plus la marge des champs : aucun octet n'est gardé."""
+    settings.DOCUMENTS_TAILLE_MAX_MO = 1
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    reponse = deposer(connecte("metropole"), fichier=_a_la_taille(3 * 1024 * 1024))
+    assert "« gros.pdf » pèse plus de 1 Mo : la taille maximale d'un document est de 1 Mo." in page(reponse)
+    assert gestionnaires[MemoryFileUploadHandler] == gestionnaires[TemporaryFileUploadHandler] == 0
     assert not Document.objects.exists()
+
+
+def test_un_fichier_trop_lourd_cesse_d_etre_recu_a_la_limite(connecte, settings, gestionnaires, tmp_path):
+    """Sous la longueur qui le trahit d'emblée, le fichier est compté au passage : le fichier temporaire ne reçoit
+    pas plus que la limite, et il est effacé dès le refus."""
+    settings.DOCUMENTS_TAILLE_MAX_MO = 1
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # tout fichier passe par un fichier temporaire
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    reponse = deposer(connecte("metropole"), fichier=_a_la_taille(1024 * 1024 + 100_000))
+    assert "pèse plus de 1 Mo" in page(reponse)
+    assert 0 < gestionnaires[TemporaryFileUploadHandler] <= 1024 * 1024
+    (temporaire,) = gestionnaires["temporaires"]
+    assert temporaire.file.closed and not list(tmp_path.iterdir())
+    assert not Document.objects.exists()
+
+
+def test_la_taille_verifiee_aussi_sans_formulaire(django_user_model, settings):
+    """Le service vérifie encore la taille d'un fichier qui ne passe pas par une page (commande, code)."""
+    settings.DOCUMENTS_TAILLE_MAX_MO = 1
+    admin = django_user_model.objects.get(username="admin")
+    with pytest.raises(ValidationError, match="« gros.pdf » pèse 1 Mo : la taille maximale d'un document est de 1 Mo"):
+        document_deposer(
+            user=admin, contrat=Contrat.objects.get(slug=CLS), fichier=_a_la_taille(1024 * 1024 + 1),
+            nature=NatureDocument.CONTRAT_SIGNE,
+        )  # fmt: skip
 
 
 def test_telechargement_refuse_hors_du_contrat(connecte):

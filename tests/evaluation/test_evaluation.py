@@ -12,7 +12,7 @@ from evaluation.models import EvaluationAction
 from notifications.enums import TypeNotification
 from notifications.models import Notification
 from tests.conftest import CLS
-from tests.documents.fichiers import pdf
+from tests.documents.fichiers import PDF, pdf
 from tests.outils import client_pour, page
 
 CHAMPS = {
@@ -126,6 +126,22 @@ def test_une_piece_se_retire_depuis_l_evaluation_apres_confirmation(connecte):
     assert "Retirer la pièce « grille.pdf » ?" in page(metropole.get(_url("piece_supprimer", action, piece.pk)))
     metropole.post(_url("piece_supprimer", action, piece.pk))
     assert not Document.objects.filter(pk=piece.pk).exists()
+
+
+def test_une_piece_trop_lourde_est_refusee_des_l_envoi_celle_a_la_limite_deposee(connecte, settings):
+    settings.DOCUMENTS_TAILLE_MAX_MO = 1
+    action = _action()
+    metropole = connecte("metropole")
+    lourde = pdf("enquete.pdf", PDF + b"0" * (1024 * 1024 + 1 - len(PDF)))
+    reponse = metropole.post(_url("piece", action), {"titre": "Enquête", "fichier": lourde}, follow=True)
+    assert (
+        "La pièce n'a pas été déposée : « enquete.pdf » pèse plus de 1 Mo : la taille maximale d'un document est de "
+        "1 Mo." in page(reponse)
+    )
+    assert not Document.objects.filter(action=action).exists()
+    a_la_limite = pdf("enquete.pdf", PDF + b"0" * (1024 * 1024 - len(PDF)))
+    assert metropole.post(_url("piece", action), {"fichier": a_la_limite}).status_code == 302
+    assert Document.objects.get(action=action).taille == 1024 * 1024
 
 
 def test_export_national_un_classeur_de_toutes_les_actions(connecte):

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from actions.models import Action
 from finances.enums import Financeur
+from finances.imports.fichier import TAILLE_MAX
 from finances.imports.modele import (
     COLONNES_EXECUTION,
     COLONNES_INDICATEURS,
@@ -44,7 +45,7 @@ from tests.finances.corpus import (
     remplir,
 )
 from tests.indicateurs.factories import IndicateurFactory
-from tests.outils import page, requetes_exactes
+from tests.outils import classeur_a_la_taille, page, requetes_exactes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -105,7 +106,8 @@ def test_le_corpus_compte_au_moins_30_fichiers_fautifs():
     assert not Action.objects.filter(contrat__slug=CLS, numero="1.1").exists()
 
 
-@pytest.mark.parametrize("cas", CORPUS, ids=lambda cas: cas.nom)
+# Le classeur de plus de 2 Mo est refusé dès l'envoi, par le formulaire (plus bas) ; la commande le refuse aussi.
+@pytest.mark.parametrize("cas", [c for c in CORPUS if c.nom != "plus_de_2_mo"], ids=lambda cas: cas.nom)
 def test_fichier_fautif_refuse_en_francais_sans_rien_ecrire(connecte, existantes, cas):
     if cas.preparer:
         cas.preparer()
@@ -125,6 +127,27 @@ def test_fichier_fautif_refuse_en_francais_sans_rien_ecrire(connecte, existantes
     empreinte = reponse.context["analyse"].empreinte
     client.post(reverse("finances:import", args=[CLS]), {"etape": "confirmer", "empreinte": empreinte})
     assert etat_base() == avant
+
+
+@pytest.mark.parametrize(("type_import", "compte"), [("execution", "finances"), ("indicateurs", "metropole")])
+def test_un_classeur_de_plus_de_2_mo_est_refuse_des_l_envoi(connecte, existantes, type_import, compte):
+    """Un octet de trop : le serveur cesse de recevoir le fichier, le formulaire revient avec le message."""
+    avant = etat_base()
+    client = connecte(compte)
+    donnees = classeur_a_la_taille(execution(ligne_execution()), TAILLE_MAX + 1)
+    reponse = envoyer(client, donnees, type_import, nom="lourd.xlsx")
+    assert reponse.status_code == 200
+    texte = page(reponse)
+    assert "« lourd.xlsx » pèse plus de 2 Mo : la taille maximale d'un classeur est de 2 Mo." in texte
+    assert "Vérifier le fichier" in texte and re.search(f'value="{type_import}"[^>]* checked>', texte)
+    assert CLE_SESSION not in client.session
+    assert etat_base() == avant
+
+
+def test_un_classeur_de_2_mo_tout_juste_est_lu(connecte, existantes):
+    donnees = classeur_a_la_taille(execution(ligne_execution(engage=1200)), TAILLE_MAX)
+    texte = sans_balises(envoyer(connecte("finances"), donnees, "execution"))
+    assert "pèse plus de" not in texte and "1 ligne(s) à écrire" in texte and "Confirmer l'import" in texte
 
 
 def test_chaque_erreur_est_listee_avec_sa_cellule(connecte, cls):
