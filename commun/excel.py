@@ -46,19 +46,27 @@ def ecrire_texte(feuille, ligne: int, colonne: int, valeur):
     return cellule
 
 
+def libelle_du_contrat(contrat) -> str:
+    """Le contrat tel que l'en-tête de chaque feuille l'écrit (A2) : son titre, suivi de la mention « FICTIF » pour
+    un contrat de démonstration (chaque feuille le dit, avant tout chiffre). L'import relit cette cellule pour
+    refuser le modèle d'un autre contrat : une seule définition pour l'écriture et la lecture."""
+    if getattr(contrat, "fictif", False):
+        return f"{contrat} — {MENTION_FICTIF}"
+    return str(contrat)  # un contrat (son titre) ou le libellé d'un classeur qui en réunit plusieurs
+
+
 def feuille_preparer(
     feuille, *, titre: str, contrat, entetes: list[str], largeurs: list[int], ligne_entetes: int = 5
 ) -> int:
     """Titre, contrat et date d'extraction en tête, ligne d'en-têtes figée. Renvoie la première ligne de données."""
     feuille["A1"] = titre
     feuille["A1"].font = Font(bold=True, size=14)
-    ecrire_texte(feuille, 2, 1, str(contrat))
+    a2 = ecrire_texte(feuille, 2, 1, libelle_du_contrat(contrat))
     feuille["A3"] = "Extraction du"
     feuille["B3"] = timezone.localtime().replace(tzinfo=None)
     feuille["B3"].number_format = FORMAT_DATE_HEURE
     if getattr(contrat, "fictif", False):
-        # Un contrat de démonstration : chaque feuille le dit en tête, avant tout chiffre.
-        ecrire_texte(feuille, 2, 1, f"{contrat} — {MENTION_FICTIF}").font = Font(bold=True, color="9C0006")
+        a2.font = Font(bold=True, color="9C0006")
     for colonne, (entete, largeur) in enumerate(zip(entetes, largeurs, strict=True), start=1):
         cellule = feuille.cell(row=ligne_entetes, column=colonne, value=entete)
         cellule.font = GRAS

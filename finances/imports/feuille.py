@@ -12,6 +12,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from commun.excel import libelle_du_contrat
 from commun.formats import nombre
 from finances.imports.cellules import REFUSEE, afficher, normaliser, vide
 from finances.imports.fichier import Erreur, FichierRefuse
@@ -169,7 +170,8 @@ def formules_hors_colonnes(donnees: bytes, feuille, *, nom: str, nb_colonnes: in
 
 def _titre_verifier(valeur, *, contrat, feuille: str) -> None:
     """Le modèle porte le titre du contrat en A2 : un classeur préparé pour un autre contrat est refusé."""
-    if isinstance(valeur, str) and valeur.strip() and normaliser(valeur) != normaliser(contrat.titre):
+    attendus = {normaliser(contrat.titre), normaliser(libelle_du_contrat(contrat))}
+    if isinstance(valeur, str) and valeur.strip() and normaliser(valeur) not in attendus:
         raise FichierRefuse(
             Erreur(
                 f"Ce classeur a été préparé pour « {valeur.strip()} » : il ne peut pas être importé dans "

@@ -234,6 +234,24 @@ def test_chaque_feuille_des_classeurs_du_contrat_fictif_porte_la_mention(demo):
             assert "FICTIF" not in str(feuille["A2"].value), (url, feuille.title)
 
 
+def test_le_modele_d_import_du_contrat_fictif_porte_la_mention_et_se_reimporte(demo):
+    """Le modèle d'import du contrat fictif porte la mention « FICTIF » en A2 comme tout classeur ; l'import le
+    reconnaît comme le sien (il refusait son propre modèle : « préparé pour … FICTIF … »)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_pour("valcourt-finances")
+    modele = client.get(reverse("finances:modele", args=[FICTIF]))
+    assert modele.status_code == 200
+    for feuille in load_workbook(BytesIO(modele.content)).worksheets:
+        assert MENTION in str(feuille["A2"].value), feuille.title
+    reponse = client.post(
+        reverse("finances:import", args=[FICTIF]),
+        {"type": "execution", "fichier": SimpleUploadedFile("modele.xlsx", modele.content)},
+    )
+    texte = texte_page(reponse)
+    assert reponse.status_code == 200 and "préparé pour" not in texte and "Rien à importer" in texte, texte[:2000]
+
+
 def test_chaque_page_du_rapport_fige_porte_la_mention():
     """Le vrai PDF (WeasyPrint), figé par le chargement : la mention est sur chaque page, en tête de la première
     (couverture sans en-tête) et dans l'en-tête et le pied des suivantes."""
