@@ -3,9 +3,14 @@ les services de l'application, chacune à sa date et sous le compte de son auteu
 
 Rien n'est écrit directement en base : chaque événement du cycle appelle le service qu'un utilisateur aurait déclenché
 (saisie, soumission, renvoi, validation, commentaire, cible fixée, avenant, exécution, justification, vote, version
-figée, transmission). Les services datent ce qu'ils écrivent avec `timezone.now()` (historique simple_history,
-statuts, échéances, date du PDF) : pendant chaque événement, l'horloge de Django est fixée à la date de l'événement,
-pour que l'historique se lise comme un cycle réellement vécu en 2025 et 2026.
+figée, transmission, dépôt d'un document, évaluation à mi-parcours d'une action et son examen). Les services datent ce
+qu'ils écrivent avec `timezone.now()` (historique simple_history, statuts, échéances, date du PDF, dépôt d'un
+document) : pendant chaque événement, l'horloge de Django est fixée à la date de l'événement, pour que l'historique se
+lise comme un cycle réellement vécu de 2024 à 2026.
+
+Les documents déposés (contrat signé, avenant, délibération, pièce justificative) sont de petits PDF produits au
+chargement par la mise en page des rapports (WeasyPrint), à partir du texte du fichier de démonstration : chacun dit
+« DOCUMENT FICTIF — données de démonstration » ; aucun fichier binaire n'est versé au dépôt.
 
 Les appels aux services sont tous ici (`_EVENEMENTS`) : quand une signature change, c'est le seul endroit à adapter.
 
@@ -23,7 +28,9 @@ import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import Action
@@ -31,6 +38,9 @@ from commun.historique import enregistrer
 from comptes.models import Profil
 from comptes.services import MOT_DE_PASSE_DEMO
 from contrats.models import Contrat, Deliberation, Organisation, PartenaireAssocie
+from documents.services import document_deposer
+from evaluation.models import CHAMPS_EVALUATION, EvaluationAction
+from evaluation.services import evaluation_changer_statut, evaluation_enregistrer, piece_deposer
 from finances.imports.session import LigneExecution
 from finances.models import Execution, LigneBudgetaire, Versement
 from finances.services import avenant_appliquer, execution_importer, execution_justifier
@@ -45,12 +55,14 @@ from indicateurs.services import (
     suivi_obtenir,
 )
 from pilotage.chargement import contrat_charger
+from rapports import pdf
 from rapports.cles import CleRapport
 from rapports.enums import MoyenTransmission
 from rapports.models import DeliberationRapport, VersionRapport
 from rapports.services import deliberation_enregistrer, version_figer, version_transmettre
 
 FICHIER = Path(settings.BASE_DIR) / "fixtures" / "fictif" / "valcourt-cls-2024-2027.yaml"
+MENTION_DOCUMENT = "DOCUMENT FICTIF — données de démonstration"
 
 
 @dataclass
@@ -122,15 +134,17 @@ def _comptes(demo: dict) -> list:
 
 
 def contrat_fictif_effacer(*, slug: str) -> None:
-    """Efface un contrat FICTIF et ce que la démonstration y a écrit (versions figées, votes, délibérations), avec
-    leurs historiques ; un contrat réel est refusé."""
+    """Efface un contrat FICTIF et ce que la démonstration y a écrit (versions figées, votes, délibérations,
+    documents, évaluations à mi-parcours) ; un contrat réel est refusé. Les fichiers des documents effacés (en cascade
+    avec leur contrat ou leur action) quittent le stockage une fois l'effacement validé (commun/stockage.py)."""
     contrat = Contrat.objects.filter(slug=slug).first()
     if contrat is None:
         return
     if not contrat.fictif:
         raise ValidationError(f"« {slug} » est un contrat réel : il ne s'efface pas.")
-    # Dans l'ordre qu'imposent les clés protégées : documents et votes, avenants et leurs lignes, versements,
-    # actions (avant leurs axes), puis le contrat et tout ce qui en dépend en cascade.
+    # Dans l'ordre qu'imposent les clés protégées : rapports figés et votes, avenants et leurs lignes, versements,
+    # actions (avant leurs axes, avec leurs évaluations et pièces justificatives), puis le contrat et tout ce qui en
+    # dépend en cascade (documents compris).
     VersionRapport.objects.filter(contrat=contrat).delete()
     DeliberationRapport.objects.filter(contrat=contrat).delete()
     LigneBudgetaire.objects.filter(action__contrat=contrat, avenant__isnull=False).delete()
@@ -279,6 +293,41 @@ class _Cycle:
             moyen=e.get("moyen", MoyenTransmission.ACTES),
         )
 
+    # --- Documents et évaluation à mi-parcours --------------------------------------------------------------------
+
+    def _pdf(self, e: dict) -> ContentFile:
+        """Le PDF fictif de l'événement : son titre et ses paragraphes, sous la mention « DOCUMENT FICTIF »."""
+        html = render_to_string(
+            "pilotage/document_fictif.html",
+            {"contrat": self.contrat, "titre": e["titre"], "paragraphes": e["texte"], "mention": MENTION_DOCUMENT,
+             "auteur": self.contrat.collectivite.nom},
+        )  # fmt: skip
+        return ContentFile(pdf.html_vers_pdf(html), name=e["fichier"])
+
+    def document(self, user, e: dict) -> None:
+        document_deposer(user=user, contrat=self.contrat, fichier=self._pdf(e), nature=e["nature"], titre=e["titre"])
+
+    def piece(self, user, e: dict) -> None:
+        action = self.actions[str(e["action"])]
+        piece_deposer(user=user, contrat=self.contrat, action=action, fichier=self._pdf(e), titre=e["titre"])
+
+    def _evaluation(self, numero) -> EvaluationAction:
+        action = self.actions[str(numero)]
+        return EvaluationAction.objects.filter(action=action).first() or EvaluationAction(action=action)
+
+    def evaluation(self, user, e: dict) -> None:
+        """Les champs donnés remplacent les précédents ; ceux qui ne sont pas donnés restent tels quels."""
+        avant = self._evaluation(e["action"])
+        champs = {champ: e.get(champ, getattr(avant, champ)) for champ in CHAMPS_EVALUATION}
+        evaluation_enregistrer(user=user, action=avant.action, version=avant.version, champs=champs)
+
+    def evaluation_statut(self, user, e: dict) -> None:
+        evaluation = self._evaluation(e["action"])
+        evaluation_changer_statut(
+            user=user, action=evaluation.action, contrat=self.contrat, version=evaluation.version,
+            transition=e["transition"], motif=e.get("motif", ""),
+        )  # fmt: skip
+
 
 _EVENEMENTS = {
     "saisie": _Cycle.saisie,
@@ -294,6 +343,10 @@ _EVENEMENTS = {
     "vote": _Cycle.vote,
     "figer": _Cycle.figer,
     "transmettre": _Cycle.transmettre,
+    "document": _Cycle.document,
+    "piece": _Cycle.piece,
+    "evaluation": _Cycle.evaluation,
+    "evaluation_statut": _Cycle.evaluation_statut,
 }
 
 

@@ -1,27 +1,32 @@
 """La démonstration vécue : le contrat FICTIF de Valcourt, chargé par les services, à ses dates ; marqué fictif sur
-chaque page, feuille de classeur et page de PDF ; vu de ses seuls comptes (et d'`admin`) ; les contrats réels
-intacts."""
+chaque page, feuille de classeur et page de PDF (documents déposés compris) ; vu de ses seuls comptes (et d'`admin`) ;
+les contrats réels intacts."""
 
 import datetime
+import re
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from contrats.models import Contrat, Deliberation
+from documents.enums import NatureDocument
+from documents.models import Document
+from evaluation.models import EvaluationAction
 from finances.models import Avenant, Execution, LigneBudgetaire, Versement
 from finances.selectors import execution_du_contrat
 from indicateurs.enums import StatutSuivi
 from indicateurs.models import Cible, Commentaire, Realisation, RecitAction, SuiviAnnuel
-from pilotage.demo_fictive import demo_fictive_charger
+from pilotage.demo_fictive import MENTION_DOCUMENT, demo_fictive_charger
 from rapports.cles import cles_du_contrat
 from rapports.models import DeliberationRapport, VersionRapport
 from tests.conftest import CALPAE, CLS, CONTRAT_DE_VILLE
-from tests.outils import CONNEXION, client_pour, normaliser, texte_page, verifier
+from tests.outils import CONNEXION, client_pour, normaliser, page, texte_page, texte_pdf, verifier
 
 FICTIF = "valcourt-cls-2024-2027"
 BANDEAU = "Contrat fictif — données de démonstration"
@@ -51,6 +56,10 @@ def _comptes_du_contrat(contrat) -> dict:
         "votes": DeliberationRapport.objects.filter(contrat=contrat).count(),
         "historique_valeurs": Realisation.history.filter(indicateur__action__contrat=contrat).count(),
         "historique_suivis": SuiviAnnuel.history.filter(contrat=contrat).count(),
+        "documents": Document.objects.filter(contrat=contrat).count(),
+        "pieces": Document.objects.filter(action__contrat=contrat).count(),
+        "evaluations": EvaluationAction.objects.filter(action__contrat=contrat).count(),
+        "historique_evaluations": EvaluationAction.history.filter(action__contrat=contrat).count(),
     }
 
 
@@ -73,6 +82,16 @@ def test_reinitialiser_recharge_le_meme_cycle(demo):
     assert recharge.cree and recharge.contrat.pk != demo.pk
     assert _comptes_du_contrat(recharge.contrat) == avant
     assert not Contrat.objects.filter(pk=demo.pk).exists()
+
+
+def test_reinitialiser_efface_les_fichiers_deposes(demo, django_capture_on_commit_callbacks):
+    anciens = list(Document.objects.filter(contrat=demo).values_list("fichier", flat=True))
+    assert len(anciens) == 4 and all(default_storage.exists(nom) for nom in anciens)
+    with django_capture_on_commit_callbacks(execute=True):
+        recharge = demo_fictive_charger(reinitialiser=True)
+    assert not any(default_storage.exists(nom) for nom in anciens)
+    nouveaux = list(Document.objects.filter(contrat=recharge.contrat).values_list("fichier", flat=True))
+    assert len(nouveaux) == 4 and all(default_storage.exists(nom) for nom in nouveaux)
 
 
 def test_un_contrat_reel_n_est_jamais_ecrase_ni_efface():
@@ -176,7 +195,113 @@ def test_les_contrats_reels_restent_tels_que_signes(demo):
         assert not Execution.objects.filter(action__contrat=contrat).exists()
         assert not Versement.objects.filter(contrat=contrat).exists()
         assert not VersionRapport.objects.filter(contrat=contrat).exists()
+        assert not Document.objects.filter(contrat=contrat).exists()
+        assert not EvaluationAction.objects.filter(action__contrat=contrat).exists()
     assert not Deliberation.objects.filter(contrat__slug=CLS, rapport_approuve__isnull=False).exists()
+
+
+# --- Documents et évaluation à mi-parcours --------------------------------------------------------------------------
+
+
+def _lu(reponse) -> str:
+    """Le texte de la page tel qu'on le lit : sans balises, blancs normalisés."""
+    return normaliser(re.sub(r"<[^>]+>", "", page(reponse)))
+
+
+def test_documents_listes_et_telechargeables(demo):
+    """Le contrat signé, l'avenant et la délibération, déposés à leur date par leur auteur, et la pièce justificative
+    de l'évaluation de l'action 4 : listés sur la page des documents, chacun téléchargeable tel que déposé."""
+    client = client_pour("valcourt-metropole")
+    texte = _lu(client.get(reverse("documents:liste", args=[FICTIF])))
+    documents = {d.nature: d for d in Document.objects.filter(contrat=demo).select_related("depose_par", "action")}
+    assert set(documents) == {NatureDocument.CONTRAT_SIGNE, NatureDocument.AVENANT, NatureDocument.DELIBERATION,
+                              NatureDocument.PIECE_JUSTIFICATIVE}  # fmt: skip
+    attendus = {
+        NatureDocument.CONTRAT_SIGNE: ("valcourt-metropole", _paris(2024, 4, 25, 10, 0)),
+        NatureDocument.AVENANT: ("valcourt-finances", _paris(2025, 6, 12, 11, 40)),
+        NatureDocument.DELIBERATION: ("valcourt-secretariat", _paris(2026, 3, 20, 9, 30)),
+        NatureDocument.PIECE_JUSTIFICATIVE: ("valcourt-metropole", _paris(2026, 4, 14, 10, 45)),
+    }
+    for nature, (auteur, depose_le) in attendus.items():
+        document = documents[nature]
+        assert (document.depose_par.username, document.depose_le) == (auteur, depose_le), nature
+        assert document.titre in texte and document.nom in texte and "(fictif)" in document.titre
+        assert document.nom.endswith("-fictif.pdf") and document.type_mime == "application/pdf"
+        reponse = client.get(reverse("documents:telecharger", args=[FICTIF, document.pk]))
+        assert reponse.status_code == 200 and reponse["Content-Type"] == "application/pdf"
+        assert document.nom in reponse["Content-Disposition"]
+        contenu = b"".join(reponse.streaming_content)
+        assert contenu.startswith(b"%PDF-") and len(contenu) == document.taille
+    assert "Pièce justificative de l'évaluation de l'action 4" in texte
+    assert documents[NatureDocument.PIECE_JUSTIFICATIVE].action.numero == "4"
+
+
+def _statuts_affiches(reponse) -> dict[str, str]:
+    """La synthèse de l'évaluation : le statut affiché sur la ligne de chaque action."""
+    return dict(re.findall(r"Action (\d+) – [^<]*</a></th>\s*<td>([^<]+)</td>", page(reponse)))
+
+
+def test_evaluation_a_mi_parcours_montre_le_circuit_entier(demo):
+    """Une évaluation validée par l'État, une renvoyée avec son motif puis corrigée et soumise de nouveau, une en
+    cours de saisie, les autres non commencées."""
+    metropole = client_pour("valcourt-metropole")
+    assert _statuts_affiches(metropole.get(reverse("evaluation:synthese", args=[FICTIF]))) == {
+        "1": "Brouillon", "2": "Non saisie", "3": "Soumis", "4": "Validé", "5": "Non saisie", "6": "Non saisie",
+    }  # fmt: skip
+
+    validee = EvaluationAction.objects.get(action__contrat=demo, action__numero="4")
+    assert validee.statut_par.username == "valcourt-ddets" and validee.statut_le == _paris(2026, 4, 28, 14, 0)
+    texte = _lu(metropole.get(reverse("evaluation:action", args=[FICTIF, "4"])))
+    assert "Statut : Validé — Hugo Hypothèse" in texte and "le 28/04/2026 à 14:00" in texte, texte
+    assert "Bilan des permanences itinérantes 2024-2025 (fictif)" in texte and "Lecture seule" in texte
+
+    # Action 3 : le renvoi motivé reste dans l'historique ; corrigée et soumise, elle attend l'examen de l'État.
+    soumise = EvaluationAction.objects.get(action__contrat=demo, action__numero="3")
+    statuts = [h.statut for h in EvaluationAction.history.filter(id=soumise.pk).order_by("history_date", "history_id")]
+    parcours = [s for rang, s in enumerate(statuts) if rang == 0 or s != statuts[rang - 1]]
+    assert parcours == ["brouillon", "soumis", "a_corriger", "soumis"]
+    renvoi = EvaluationAction.history.filter(id=soumise.pk, statut=StatutSuivi.A_CORRIGER).earliest("history_date")
+    assert renvoi.history_user.username == "valcourt-ddets" and renvoi.history_date == _paris(2026, 4, 29, 10, 0)
+    assert "emplois durables" in renvoi.motif
+    assert "27 en emploi durable" in soumise.constats and soumise.modifie_le == _paris(2026, 5, 5, 11, 0)
+    historique = _lu(metropole.get(reverse("pilotage:historique", args=[FICTIF])))
+    assert "emplois durables (CDI, CDD de six mois et plus)" in historique
+    examen = _lu(client_pour("valcourt-ddets").get(reverse("evaluation:action", args=[FICTIF, "3"])))
+    assert "Valider l'évaluation" in examen and "Renvoyer pour correction" in examen
+
+    # Action 1 : en cours de saisie ; la collectivité y écrit encore (constats et recommandation à venir).
+    en_cours = EvaluationAction.objects.get(action__contrat=demo, action__numero="1")
+    assert en_cours.champs_manquants() == ["constats", "recommandation"]
+    assert "Enregistrer l'évaluation" in _lu(metropole.get(reverse("evaluation:action", args=[FICTIF, "1"])))
+    assert not EvaluationAction.objects.filter(action__contrat=demo, action__numero__in=["2", "5", "6"]).exists()
+
+
+def test_le_classeur_national_contient_les_evaluations_du_contrat_fictif(demo):
+    # Le contrat fictif est en vigueur en 2026, l'année de l'évaluation à mi-parcours.
+    reponse = client_pour("national").get(reverse("national:evaluations_xlsx") + "?annee=2026")
+    assert reponse.status_code == 200
+    classeur = load_workbook(BytesIO(reponse.content))
+    feuille = classeur["Évaluations par action"]
+    entetes = [c.value for c in feuille[5]]
+    lignes = [dict(zip(entetes, [c.value for c in ligne], strict=True)) for ligne in feuille.iter_rows(min_row=6)]
+    fictives = {ligne["Action"]: ligne for ligne in lignes if ligne["Contrat"] == f"{demo.titre} (fictif)"}
+    assert {numero: ligne["Statut"] for numero, ligne in fictives.items()} == {
+        "1": "Brouillon", "2": "Non saisie", "3": "Soumis", "4": "Validé", "5": "Non saisie", "6": "Non saisie",
+    }  # fmt: skip
+    assert fictives["4"]["Pièces justificatives"] == (
+        "Bilan des permanences itinérantes 2024-2025 (fictif) (bilan-permanences-itinerantes-2024-2025-fictif.pdf)"
+    )
+    assert fictives["4"]["Statut changé par"].startswith("Hugo Hypothèse")
+    assert "214 ouvertures de droits" in fictives["4"]["Constats"]
+    assert fictives["3"]["Recommandation"].startswith("Organiser chaque trimestre")
+    assert fictives["1"]["Constats"] is None and fictives["1"]["Questions évaluatives"]
+    synthese = {ligne[1].value: [c.value for c in ligne] for ligne in classeur["Par contrat"].iter_rows(min_row=6)}
+    entetes = [c.value for c in classeur["Par contrat"][5]]
+    fictif = dict(zip(entetes, synthese[f"{demo.titre} (fictif)"], strict=True))
+    assert (fictif["Actions"], fictif["Non saisie"], fictif["Brouillon"], fictif["Soumis"], fictif["Validé"]) == (
+        6, 3, 1, 1, 1,
+    )  # fmt: skip
+    assert fictif["Pièces justificatives"] == 1
 
 
 # --- Fictif, et dit partout ----------------------------------------------------------------------------------------
@@ -195,6 +320,9 @@ def _adresses_de_lecture(contrat) -> list[str]:
         reverse("indicateurs:detail", args=[contrat.slug, indicateur.pk]),
         reverse("rapports:liste", args=[contrat.slug]),
         reverse("rapports:apercu", args=[contrat.slug, "mi-parcours"]),
+        reverse("documents:liste", args=[contrat.slug]),
+        reverse("evaluation:synthese", args=[contrat.slug]),
+        reverse("evaluation:action", args=[contrat.slug, action.numero]),
     ]
 
 
@@ -252,15 +380,23 @@ def test_le_modele_d_import_du_contrat_fictif_porte_la_mention_et_se_reimporte(d
     assert reponse.status_code == 200 and "préparé pour" not in texte and "Rien à importer" in texte, texte[:2000]
 
 
-def test_chaque_page_du_rapport_fige_porte_la_mention():
-    """Le vrai PDF (WeasyPrint), figé par le chargement : la mention est sur chaque page, en tête de la première
-    (couverture sans en-tête) et dans l'en-tête et le pied des suivantes."""
+def test_chaque_page_du_rapport_fige_et_des_documents_deposes_porte_la_mention():
+    """Les vrais PDF (WeasyPrint), produits par le chargement : la mention est sur chaque page du rapport figé, en
+    tête de la première (couverture sans en-tête) et dans l'en-tête et le pied des suivantes ; chaque document déposé
+    dit « DOCUMENT FICTIF » et reprend le texte du fichier de démonstration."""
     contrat = demo_fictive_charger().contrat
     version = VersionRapport.objects.get(contrat=contrat)
     pages = PdfReader(BytesIO(bytes(version.pdf))).pages
     assert len(pages) > 3
-    for numero, page in enumerate(pages, 1):
-        assert MENTION.lower() in normaliser(page.extract_text()).lower(), numero
+    for numero, page_pdf in enumerate(pages, 1):
+        assert MENTION.lower() in normaliser(page_pdf.extract_text()).lower(), numero
+    client = client_pour("valcourt-lecteur")
+    for document in Document.objects.filter(contrat=contrat):
+        reponse = client.get(reverse("documents:telecharger", args=[contrat.slug, document.pk]))
+        texte = texte_pdf(b"".join(reponse.streaming_content))
+        assert texte.startswith(MENTION_DOCUMENT) and document.titre in texte, document.nom
+    avenant = texte_pdf(Document.objects.get(contrat=contrat, nature=NatureDocument.AVENANT).fichier.read())
+    assert "La participation de l'État pour 2025 est fixée à 220 000 €" in avenant
 
 
 # --- Qui voit quoi -------------------------------------------------------------------------------------------------
@@ -329,6 +465,15 @@ def cas(contrat):
     yield "indicateurs:commenter", "post", agents, [slug, annee]
     yield "indicateurs:statut", "get", post_seulement, [slug, annee]
     yield "rapports:liste", "get", lecture, [slug]
+    yield "documents:liste", "get", lecture, [slug]
+    yield "documents:liste", "post", ecriture({"metropole", "ddets", "finances", "secretariat"}), [slug]
+    document = contrat.documents.order_by("pk").first()
+    if document:
+        yield "documents:telecharger", "get", lecture, [slug, document.pk]
+    yield "evaluation:synthese", "get", lecture, [slug]
+    yield "evaluation:action", "get", lecture, [slug, action.numero]
+    yield "evaluation:action", "post", saisie, [slug, action.numero]
+    yield "evaluation:statut", "post", agents, [slug, action.numero]
     for cle in cles_du_contrat(contrat):
         if cle.annee not in (None, contrat.annee_debut):
             continue
