@@ -629,7 +629,7 @@ def alerte(texte: str) -> str:
 
 def lignes_marquees(texte: str) -> list[str]:
     """Ce que l'aperçu dit de chaque ligne non importée (colonne Changement)."""
-    return re.findall(r"<td>(non importée : [^<]+)</td>", texte)
+    return re.findall(r"<td[^>]*>(non importée : [^<]+)</td>", texte)
 
 
 def valeurs_de(*indicateurs_lus) -> dict:
