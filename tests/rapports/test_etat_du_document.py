@@ -1,7 +1,7 @@
-"""L'aperçu d'un rapport dit en tête son état réel : transmis (quand, à qui, comment, par qui, et le lien vers la version
-transmise), figé mais pas encore transmis, ou à figer. Une fois une version transmise, la liste de contrôle et le
-bouton « Figer » ne sont plus proposés qu'en second, repliés, pour une nouvelle version (que le produit permet de
-figer, mais pas de transmettre : une seule version d'un document est transmise)."""
+"""L'aperçu d'un rapport dit en tête son état réel : transmis (quand, à qui, comment, par qui, et le lien vers la
+version transmise), figé mais pas encore transmis, ou à figer. Une fois une version transmise, la liste de contrôle
+et le bouton « Figer » ne sont plus proposés qu'en second, repliés, pour une nouvelle version (que le produit permet
+de figer, mais pas de transmettre : une seule version d'un document est transmise)."""
 
 import datetime
 import re
