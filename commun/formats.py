@@ -33,6 +33,22 @@ def euros(montant: Decimal | int) -> str:
     return f"{texte}\u00a0€"
 
 
+_ENTRE_CHIFFRES = re.compile(r"(?<=[0-9]) (?=[0-9]{3}(?![0-9]))")  # « 255 000 », « 1 234 567 »
+_AVANT_PONCTUATION = re.compile(r" (?=[;!?%])")
+_AVANT_DEUX_POINTS_GUILLEMET_EURO = re.compile(r" (?=[:»€])")
+_APRES_GUILLEMET = re.compile(r"(?<=«) ")
+
+
+def insecables(texte: str) -> str:
+    """Un texte saisi ou transcrit, aux espaces insécables de la typographie française, pour qu'aucune ligne ne
+    coupe un nombre (« 255 000 ») ni ne commence par « : », « ; », « ! », « ? », « % » ou « » » : espace fine
+    (U+202F) dans les nombres et avant ; ! ? %, insécable (U+00A0) avant : » € et après «."""
+    texte = _ENTRE_CHIFFRES.sub(ESPACE_FINE, texte)
+    texte = _AVANT_PONCTUATION.sub(ESPACE_FINE, texte)
+    texte = _AVANT_DEUX_POINTS_GUILLEMET_EURO.sub("\u00a0", texte)
+    return _APRES_GUILLEMET.sub("\u00a0", texte)
+
+
 _NOMBRE_FR = re.compile(r"^-?[0-9]+(,[0-9]+)?$")  # chiffres ASCII seulement : « ² » ou « ٣ » ne sont pas des nombres
 
 

@@ -4,12 +4,20 @@ contrat et par année, par contrat, année et pilier, par région, et les indica
 from openpyxl import Workbook
 
 from commun.excel import FORMAT_EUROS, FORMAT_NOMBRE, FORMAT_TAUX, ecrire_texte, feuille_preparer
+from finances.selectors import AUCUN_VERSEMENT
 
 
 def _euros(feuille, ligne, colonne, valeur):
     cellule = feuille.cell(row=ligne, column=colonne, value=valeur)
     cellule.number_format = FORMAT_EUROS
     return cellule
+
+
+def _verse(feuille, ligne, colonne, valeur):
+    """Le versé, ou « aucun versement » (comme la page), jamais 0 : une somme ne le compte pas."""
+    if valeur is None:
+        return ecrire_texte(feuille, ligne, colonne, AUCUN_VERSEMENT)
+    return _euros(feuille, ligne, colonne, valeur)
 
 
 def classeur_national(vue, annee: int) -> Workbook:
@@ -37,7 +45,7 @@ def classeur_national(vue, annee: int) -> Workbook:
             feuille.cell(row=ligne, column=5, value=a)
             _euros(feuille, ligne, 6, credits.signe)
             _euros(feuille, ligne, 7, credits.en_vigueur)
-            _euros(feuille, ligne, 8, credits.verse)
+            _verse(feuille, ligne, 8, credits.verse)
             if budget.saisi:
                 _euros(feuille, ligne, 9, budget.realise_total)
             else:
@@ -46,7 +54,11 @@ def classeur_national(vue, annee: int) -> Workbook:
                 feuille.cell(row=ligne, column=10, value=float(budget.taux_execution)).number_format = FORMAT_TAUX
             else:
                 ecrire_texte(feuille, ligne, 10, budget.absent)
-            feuille.cell(row=ligne, column=11, value=contrat_ligne.sous_consommations.get(a, 0))
+            sous_consommations = contrat_ligne.sous_consommations_de(a)
+            if sous_consommations is None:
+                ecrire_texte(feuille, ligne, 11, budget.absent)
+            else:
+                feuille.cell(row=ligne, column=11, value=sous_consommations)
             ecrire_texte(feuille, ligne, 12, contrat_ligne.suivis.get(a, ""))
             ecrire_texte(
                 feuille, ligne, 13,
@@ -72,7 +84,7 @@ def classeur_national(vue, annee: int) -> Workbook:
             ecrire_texte(feuille, ligne, 4, libelles.get(pilier_id, "Axe non rattaché à un pilier"))
             _euros(feuille, ligne, 5, credits.signe)
             _euros(feuille, ligne, 6, credits.en_vigueur)
-            _euros(feuille, ligne, 7, credits.verse)
+            _verse(feuille, ligne, 7, credits.verse)
             ligne += 1
 
     feuille = classeur.create_sheet("Régions")
@@ -87,7 +99,7 @@ def classeur_national(vue, annee: int) -> Workbook:
         feuille.cell(row=ligne, column=2, value=region.contrats)
         _euros(feuille, ligne, 3, region.credits.signe)
         _euros(feuille, ligne, 4, region.credits.en_vigueur)
-        _euros(feuille, ligne, 5, region.credits.verse)
+        _verse(feuille, ligne, 5, region.credits.verse)
         if region.budget.taux_execution is not None:
             feuille.cell(row=ligne, column=6, value=float(region.budget.taux_execution)).number_format = FORMAT_TAUX
         else:

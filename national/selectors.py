@@ -24,16 +24,18 @@ NON_RATTACHE = "Axe non rattaché à un pilier"
 
 @dataclass
 class Credits:
-    """Les crédits de l'État d'un ensemble (contrat, pilier, région) pour une année."""
+    """Les crédits de l'État d'un ensemble (contrat, pilier, région) pour une année. `verse` : None tant qu'aucun
+    versement n'est enregistré (« aucun versement », jamais 0 €)."""
 
     signe: Decimal = ZERO
     en_vigueur: Decimal = ZERO
-    verse: Decimal = ZERO
+    verse: Decimal | None = None
 
     def ajouter(self, autre: "Credits") -> None:
         self.signe += autre.signe
         self.en_vigueur += autre.en_vigueur
-        self.verse += autre.verse
+        if autre.verse is not None:
+            self.verse = (self.verse or ZERO) + autre.verse
 
 
 @dataclass
@@ -57,8 +59,8 @@ class LigneContrat:
         return self.budget_de(self.exercice)
 
     @property
-    def sous_consommations_exercice(self) -> int:
-        return self.sous_consommations.get(self.exercice, 0)
+    def sous_consommations_exercice(self) -> int | None:
+        return self.sous_consommations_de(self.exercice)
 
     @property
     def suivis_par_annee(self) -> list[tuple[int, str]]:
@@ -77,6 +79,11 @@ class LigneContrat:
 
     def budget_de(self, annee: int) -> Budget:
         return self.budgets.get(annee) or Budget(annee=annee)
+
+    def sous_consommations_de(self, annee: int) -> int | None:
+        """Le nombre de cellules sous le seuil parmi celles saisies ; None si rien n'est saisi cette année (une
+        exécution non saisie n'est ni 0 ni une sous-consommation : on écrit `budget_de(annee).absent`)."""
+        return self.sous_consommations.get(annee, 0) if self.budget_de(annee).saisi else None
 
 
 @dataclass
@@ -155,7 +162,7 @@ def vue_nationale(contrats, *, exercice: int, aujourd_hui: datetime.date) -> Vue
     for source, attribut in ((credits.signe, "signe"), (credits.en_vigueur, "en_vigueur"), (credits.verse, "verse")):
         for (contrat_id, annee, pilier_id), montant in source.items():
             for cellule in (par_contrat[contrat_id][annee], par_contrat_pilier[contrat_id][(annee, pilier_id)]):
-                setattr(cellule, attribut, getattr(cellule, attribut) + montant)
+                setattr(cellule, attribut, (getattr(cellule, attribut) or ZERO) + montant)
 
     lignes, par_pilier, total, budget_total = [], defaultdict(Credits), defaultdict(Credits), {}
     regions = {}

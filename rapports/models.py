@@ -17,6 +17,11 @@ class VersionRapportQuerySet(models.QuerySet):
             .defer("pdf")
         )
 
+    def du_document(self, contrat, cle: CleRapport):
+        """Les versions figées d'un document du contrat (son type, la première année de sa période), la plus récente
+        d'abord."""
+        return self.du_contrat(contrat).filter(type=cle.type, annee=cle.annees(contrat)[0])
+
 
 class VersionRapport(models.Model):
     """Un document figé « pour transmission » : les octets du PDF tels qu'envoyés au préfet, jamais recalculés."""

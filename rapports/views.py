@@ -74,11 +74,18 @@ def _apercu(request, contrat, cle: CleRapport, form_figer: FigerForm | None = No
     contexte = document_contexte(contrat, cle)
     preparation = preparation_du_rapport(contexte["rapport"])
     peut_transmettre = request.user.has_perm("rapports.transmettre", contrat)
+    # L'état réel du document, dit en tête de l'aperçu : la version transmise (une seule par document), sinon la
+    # dernière version figée, pas encore transmise.
+    versions = list(VersionRapport.objects.du_document(contrat, cle))
+    transmise = next((v for v in versions if v.transmise), None)
     contexte |= {
         "pdf": False,
         "peut_transmettre": peut_transmettre,
         "preparation": preparation,
         "form_figer": (form_figer or FigerForm(preparation=preparation)) if peut_transmettre else None,
+        "version_transmise": transmise,
+        "version_figee": None if transmise else next(iter(versions), None),
+        "nombre_versions": len(versions),
     }
     gabarit = "rapports/apercu_deliberation.html" if cle.est_deliberation else "rapports/apercu.html"
     return render(request, gabarit, contexte)

@@ -74,10 +74,12 @@ REQUETES = {
     "finances:versements": {"finances": 13, "admin": 13},
     "finances:versement_modifier": {"finances": 8, "admin": 8},
     "rapports:liste": {"secretariat": 9, "admin": 9},
-    "rapports:apercu mi-parcours": {"secretariat": 22, "admin": 22},  # + les versements (annexe 1)
-    "rapports:apercu annuel-2025": {"secretariat": 22, "admin": 22},
-    "rapports:apercu deliberation-mi-parcours": {"secretariat": 21, "admin": 21},
-    "rapports:apercu deliberation-annuel-2025": {"secretariat": 21, "admin": 21},
+    # Aperçus : + les versions figées du document (son état en tête : transmis, figé ou à figer) ; mi-parcours et
+    # annuel : + les versements (annexe 1).
+    "rapports:apercu mi-parcours": {"secretariat": 23, "admin": 23},
+    "rapports:apercu annuel-2025": {"secretariat": 23, "admin": 23},
+    "rapports:apercu deliberation-mi-parcours": {"secretariat": 22, "admin": 22},
+    "rapports:apercu deliberation-annuel-2025": {"secretariat": 22, "admin": 22},
     "rapports:pdf mi-parcours": {"secretariat": 21, "admin": 19},
     "rapports:pdf annuel-2025": {"secretariat": 21, "admin": 19},
     "rapports:pdf deliberation-mi-parcours": {"secretariat": 20, "admin": 18},

@@ -23,6 +23,12 @@ def nombre(valeur):
     return formats.nombre(Decimal(valeur))
 
 
+@register.filter(is_safe=True)
+def insecables(texte):
+    """Les espaces insécables de la typographie française dans un texte (nombres, avant « : ; ! ? »)."""
+    return formats.insecables(str(texte)) if texte not in (None, "") else texte
+
+
 @register.filter
 def cible(c):
     """Une cible : sa valeur, « nd » si non définie, « — » si aucune cible n'est saisie."""

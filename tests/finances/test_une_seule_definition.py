@@ -57,7 +57,7 @@ def test_page_classeur_pdf_et_graphiques_disent_la_meme_chose(scenario, connecte
     texte = page(client.get(reverse("finances:execution", args=[CLS])))
     alertes = texte[texte.index('id="alertes"') : texte.index("Versements de l'État")]
     lignes = re.findall(
-        r"<td>(\d+) [^<]*</td><td>(\d{4})</td><td>([^<]+)</td><td[^>]*>[^<]*</td><td[^>]*>[^<]*</td>"
+        r"<td[^>]*>(\d+) [^<]*</td><td>(\d{4})</td><td>([^<]+)</td><td[^>]*>[^<]*</td><td[^>]*>[^<]*</td>"
         r"<td[^>]*>([\d,]+ %)</td>",
         alertes,
     )
