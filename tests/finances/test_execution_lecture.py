@@ -85,3 +85,16 @@ def test_sous_consommations_et_versements_defilent_dans_leur_cadre(connecte, cls
         cadre = re.search(r'<div class="table-responsive" tabindex="0" role="region" aria-label="([^"]+)">\s*<table',
                           _section(html, section))  # fmt: skip
         assert cadre and cadre[1].startswith(libelle) and cadre[1].endswith("(défile horizontalement)"), section
+
+
+def test_la_page_des_versements_dit_aucun_versement_jamais_zero(connecte, cls):
+    """La page des versements (dû et versé par pilier et par exercice) dit aussi « aucun versement », comme la page
+    d'exécution ; un exercice payé en partie montre son montant versé."""
+    url = reverse("finances:versements", args=[CLS])
+    texte = _texte(page(connecte("finances").get(url)))
+    assert "aucun versement" in texte and "Versé 0 €" not in texte
+    assert not re.search(r"\d €\s+0 €\s+\d", texte)  # aucune cellule « Versé » à 0 € entre le dû et le reste
+
+    Versement.objects.create(contrat=cls, date=datetime.date(2024, 7, 2), annee=2024, montant=Decimal("85000"))
+    texte = _texte(page(connecte("finances").get(url)))
+    assert "332 500 € 85 000 € 247 500 €" in texte  # total de l'exercice 2024 : dû, versé, reste
