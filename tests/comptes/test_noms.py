@@ -115,7 +115,10 @@ def test_les_comptes_de_demonstration_portent_des_noms_fictifs_repris_a_chaque_m
 def test_la_barre_de_navigation_nomme_la_personne_connectee(connecte, identifiant):
     texte = page(connecte(identifiant).get(reverse("accueil")))
     nom, organisation = PERSONNES[identifiant].split(", ", 1)
-    assert re.search(rf"{re.escape(nom)} · [^·<]+ · {re.escape(organisation)}", texte)
+    # Le bouton du compte porte le nom ; sa liste déroulante, le rôle puis l'organisation.
+    barre = texte[texte.index("<nav") : texte.index("</nav>")]
+    assert re.search(rf"Compte : </span>{re.escape(nom)}</button>", barre)
+    assert re.search(rf"dropdown-item-text[^>]*>[^<]+<br>{re.escape(organisation)}</span>", barre)
     sans_identifiant(texte)
 
 
