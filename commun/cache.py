@@ -30,7 +30,9 @@ T = TypeVar("T")
 DUREE = 24 * 3600
 # À incrémenter quand la forme d'une valeur en cache change (gabarit, structure) et que l'ancien cache partagé
 # risquerait d'être relu par le nouveau code.
-GENERATION = 2  # 2 : PDF avec exécution par financeur et versements, matrice des indicateurs qualitatifs
+# 2 : PDF avec exécution par financeur et versements, matrice des indicateurs qualitatifs ;
+# 3 : graphiques sans année ni série vide dans la légende, graduations écrites en entier, dessins de la page.
+GENERATION = 3
 _ABSENT = object()
 _LONGUEUR_MAXIMALE = 200  # memcached refuse les clés de plus de 250 caractères
 
