@@ -487,6 +487,18 @@ def cas(contrat):
         yield "rapports:version_transmise", "post", transmission, [slug, version.pk]
 
 
+def test_l_accueil_et_les_lots_distinguent_les_deux_contrats_de_meme_titre(demo):
+    """Dijon et Valcourt ont chacun un « Contrat local des solidarités 2024-2027 » : l'accueil et les rapports par lots
+    nomment la collectivité quand le titre ne le fait pas, sans répéter la période ni le nom de Valcourt."""
+    client = client_pour("admin")
+    accueil = texte_page(client.get(reverse("accueil")))
+    assert "Contrat local des solidarités 2024-2027 – Dijon métropole" in accueil
+    assert "Contrat local des solidarités 2024-2027 – Métropole de Valcourt (fictif)" in accueil
+    assert "Valcourt (fictif) – Métropole de Valcourt" not in accueil
+    lots = texte_page(client.get(reverse("lots:liste")))
+    assert "Contrat local des solidarités 2024-2027 – Dijon métropole" in lots and "(2024-2027)" not in lots
+
+
 @pytest.mark.parametrize("compte", ["anonyme", *COMPTES_DIJON, *COMPTES_FICTIFS])
 def test_chaque_compte_voit_son_territoire_et_rien_de_l_autre(demo, compte):
     client = client_pour(compte)
