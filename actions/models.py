@@ -109,6 +109,14 @@ class Action(models.Model):
         )
         return self.nature == NatureAction.EXISTANTE_RENFORCEE and not any(modalites)
 
+    @property
+    def precision_nature(self) -> str:
+        """Le texte de la fiche sur la nature, s'il en dit plus que la nature déjà affichée : ni sa simple répétition
+        (« action existante renforcée ») ni un « oui » (réponse de la fiche à « action nouvelle ? »)."""
+        texte = self.nature_precision.strip()
+        redites = {"oui", self.get_nature_display().casefold()} if self.nature else set()
+        return "" if texte.rstrip(" .").casefold() in redites else texte
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

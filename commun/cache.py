@@ -31,8 +31,9 @@ DUREE = 24 * 3600
 # À incrémenter quand la forme d'une valeur en cache change (gabarit, structure) et que l'ancien cache partagé
 # risquerait d'être relu par le nouveau code.
 # 2 : PDF avec exécution par financeur et versements, matrice des indicateurs qualitatifs ; 3 : vue nationale
-# (« aucun versement », sous-consommations « non saisi ») et avenants de la page du contrat (montant confirmé).
-GENERATION = 3
+# (« aucun versement », sous-consommations « non saisi ») et avenants de la page du contrat (montant confirmé) ;
+# 4 : graphiques sans année ni série vide dans la légende, graduations écrites en entier, dessins de la page.
+GENERATION = 4
 _ABSENT = object()
 _LONGUEUR_MAXIMALE = 200  # memcached refuse les clés de plus de 250 caractères
 

@@ -11,7 +11,14 @@ class InvitationForm(forms.Form):
 
     prenom = forms.CharField(label="Prénom", max_length=150)
     nom = forms.CharField(label="Nom", max_length=150)
-    email = forms.EmailField(label="Adresse électronique", max_length=150, help_text="Elle servira d'identifiant.")
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=150,
+        help_text=(
+            "Elle servira d'identifiant ; le lien pour choisir un mot de passe y sera envoyé, maintenant et en cas "
+            "d'oubli."
+        ),
+    )
     role = forms.ChoiceField(label="Rôle")
     organisation = ChoixModeleField(label="Organisation", queryset=Organisation.objects.order_by("nom"))
 

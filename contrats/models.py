@@ -124,6 +124,20 @@ class Contrat(models.Model):
         return periode(self.annee_debut, self.annee_fin)
 
     @property
+    def titre_complet(self) -> str:
+        """Le titre, complété de ce qui distingue le contrat d'un autre du même nom quand le titre ne le dit pas : sa
+        période, puis sa collectivité (« Contrat local des solidarités 2024-2027 – Dijon métropole »). Lit la
+        collectivité : dans une liste, charger les contrats avec `avec_collectivite()`."""
+        titre = self.titre
+        if str(self.annee_debut) not in titre or str(self.annee_fin) not in titre:
+            titre = f"{titre} ({self.periode})"
+        # Le nom sans sa précision entre parenthèses : « Métropole de Valcourt (fictive) » est déjà nommée dans
+        # « … – Métropole de Valcourt (fictif) ».
+        if self.collectivite.nom.split(" (")[0].casefold() not in titre.casefold():
+            titre = f"{titre} – {self.collectivite.nom}"
+        return titre
+
+    @property
     def clos(self) -> bool:
         """Période finie et rapport final transmis : le contrat ne se modifie plus (sauf par un administrateur)."""
         return self.rapport_final_transmis_le is not None and timezone.localdate().year > self.annee_fin
@@ -506,7 +520,11 @@ class PartenaireAssocie(models.Model):
 
 class EcheanceQuerySet(models.QuerySet):
     def des_contrats(self, contrats):
-        return self.filter(contrat__in=contrats).select_related("contrat").order_by("date", "contrat__titre")
+        return (
+            self.filter(contrat__in=contrats)
+            .select_related("contrat__collectivite")  # le titre complet nomme la collectivité
+            .order_by("date", "contrat__titre")
+        )
 
 
 class Echeance(models.Model):

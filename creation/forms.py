@@ -34,11 +34,14 @@ def _champs_d_une_partie(types, exemple_qualite: str) -> dict[str, forms.Field]:
             label="Organisation existante",
             required=False,
             queryset=Organisation.objects.filter(type__in=types).order_by("nom"),
+            empty_label="— choisir —",
         ),  # fmt: skip
         "_nom": forms.CharField(label="Ou nouvelle organisation : nom", max_length=255, required=False),
         "_type": forms.ChoiceField(label="Type", choices=_choix(types), required=False),
         "_departement": forms.CharField(label="Département (code)", max_length=3, required=False),
-        "_region": forms.ChoiceField(label="Région", choices=[("", "—")] + Region.choices, required=False),
+        "_region": forms.ChoiceField(
+            label="Région", choices=[("", "— non précisée —")] + Region.choices, required=False
+        ),
         "_representant": forms.CharField(label="Représentée par", max_length=255, required=False),
         "_qualite": forms.CharField(label="Qualité", max_length=500, required=False, help_text=exemple_qualite),
     }

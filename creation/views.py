@@ -57,7 +57,11 @@ def _etapes(brouillon: Brouillon, active: str) -> list[dict]:
 
 
 def _rendre(request, gabarit: str, brouillon: Brouillon, active: str, **contexte):
-    return render(request, gabarit, {"brouillon": brouillon, "etapes": _etapes(brouillon, active), **contexte})
+    return render(
+        request,
+        gabarit,
+        {"brouillon": brouillon, "etapes": _etapes(brouillon, active), "etape_active": active, **contexte},
+    )
 
 
 def _precedente(request, message: str, etape: str):

@@ -63,7 +63,7 @@ class GrilleSaisieForm(FormulaireFusion):
                     label=f"Appréciation – {indicateur.libelle}",
                     initial=realisation.appreciation if realisation else "",
                     show_hidden_initial=True,
-                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm largeur-16"}),
                 )
             else:
                 self.fields[f"v{indicateur.pk}"] = ValeurField(
@@ -176,9 +176,15 @@ class RattachementForm(forms.Form):
                 required=False,
                 initial=indicateur.indicateur_national_id,
                 show_hidden_initial=True,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm largeur-16"}),
             )
             self.lignes.append((indicateur, self[nom]))
+
+    @property
+    def choix_possible(self) -> bool:
+        """Au moins un indicateur a un indicateur national à choisir (ou un rattachement à retirer) : sinon, la page
+        n'a rien à enregistrer et n'offre ni liste ni bouton."""
+        return any(len(champ.field.choices) > 1 for _, champ in self.lignes if champ is not None)
 
     def changements(self) -> dict[int, tuple[int | None, int | None]]:
         """indicateur → (rattachement lu par l'utilisateur, rattachement choisi), pour ceux qu'il a changés."""

@@ -20,9 +20,9 @@ class ContratNationalFilter(django_filters.FilterSet):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     departement = django_filters.CharFilter(
-        label="Département",
+        label="Département (code)",
         field_name="departement",
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Code, ex. 21", "size": 6}),
+        widget=forms.TextInput(attrs={"class": "form-control largeur-7", "placeholder": "ex. 21"}),
     )
     type = django_filters.ChoiceFilter(
         label="Type de contrat",

@@ -40,8 +40,20 @@ def notifier(
     if not personnes:
         return []
     deja = set(Notification.objects.filter(cle=cle, destinataire__in=personnes).values_list("destinataire", flat=True))
+    # Datée ici par timezone.now(), lu à l'appel, et non par le défaut du champ (la fonction retenue à la
+    # déclaration) : une horloge fixée (la démonstration rejouée à ses dates) date aussi la notification.
+    maintenant = timezone.now()
     nouvelles = [
-        Notification(destinataire=p, cle=cle, type=type, titre=titre[:255], texte=texte, lien=lien, contrat=contrat)
+        Notification(
+            destinataire=p,
+            cle=cle,
+            type=type,
+            titre=titre[:255],
+            texte=texte,
+            lien=lien,
+            contrat=contrat,
+            cree_le=maintenant,
+        )
         for pk, p in personnes.items()
         if pk not in deja
     ]

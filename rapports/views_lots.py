@@ -33,8 +33,8 @@ class LotForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contrats"].queryset = contrats_visibles(user).order_by("titre")
-        self.fields["contrats"].label_from_instance = lambda c: f"{c.titre} ({c.periode})"
+        self.fields["contrats"].queryset = contrats_visibles(user).avec_collectivite().order_by("titre")
+        self.fields["contrats"].label_from_instance = lambda c: c.titre_complet
 
 
 def _autorise(request):
@@ -73,7 +73,7 @@ def liste(request):
 def detail(request, pk):
     _autorise(request)
     lot = get_object_or_404(LotRapports.objects.de(request.user).avec_avancement(), pk=pk)
-    elements = ElementLot.objects.filter(lot=lot).select_related("contrat")
+    elements = ElementLot.objects.filter(lot=lot).select_related("contrat__collectivite")
     return render(
         request,
         "rapports/lots/detail.html",

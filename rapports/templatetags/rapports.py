@@ -3,7 +3,13 @@ from django.template.loader import render_to_string
 
 from commun.cache import cle, en_cache
 from indicateurs.selectors import ATTEINT, NON_ATTEINT, PARTIELLEMENT_ATTEINT
-from rapports.graphiques import graphique_execution, graphique_indicateurs
+from rapports.graphiques import (
+    LARGEUR_PAGE,
+    LARGEUR_TELEPHONE,
+    annees_sans_taux,
+    graphique_execution,
+    graphique_indicateurs,
+)
 from rapports.redaction import date_longue as formater_date
 from rapports.redaction import organe_nom
 from rapports.selectors import graphiques_contrat_donnees
@@ -25,8 +31,22 @@ def _graphiques_contrat_html(contrat) -> str:
         {
             "contrat": contrat,
             "budgets": budgets,
-            "svg_execution": graphique_execution(budgets, titre="Exécution budgétaire par année"),
-            "svg_indicateurs": graphique_indicateurs(indicateurs, contrat.annees, hauteur_barre=10),
+            # Deux dessins de chaque graphique : l'un pour les écrans, l'autre pour les téléphones (le gabarit montre
+            # l'un ou l'autre), chacun à une largeur où son texte reste lisible.
+            "svg_execution": graphique_execution(
+                budgets, titre="Exécution budgétaire par année", largeur=LARGEUR_PAGE, hauteur=300
+            ),
+            "svg_execution_telephone": graphique_execution(
+                budgets, titre="Exécution budgétaire par année", largeur=LARGEUR_TELEPHONE, hauteur=300
+            ),
+            "svg_indicateurs": graphique_indicateurs(
+                indicateurs, contrat.annees, hauteur_barre=10, largeur=LARGEUR_PAGE, longueur_libelle=36
+            ),
+            "svg_indicateurs_telephone": graphique_indicateurs(
+                indicateurs, contrat.annees, hauteur_barre=10, largeur=LARGEUR_TELEPHONE, longueur_libelle=18
+            ),
+            "annees_sans_taux": annees_sans_taux(indicateurs, contrat.annees),
+            "execution_saisie": any(b.saisi for b in budgets),
             "nb_indicateurs": len(indicateurs),
             "indicateurs": [i for i in indicateurs if not i.indicateur.est_qualitatif],
             "annees": contrat.annees,

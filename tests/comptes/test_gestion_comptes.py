@@ -107,6 +107,17 @@ def test_inviter_cree_le_compte_dans_son_organisation_et_envoie_le_lien(django_c
     assert User.objects.count() == nombre
 
 
+def test_l_adresse_electronique_est_exigee_a_l_invitation():
+    # Elle est l'identifiant et sert au mot de passe oublié : un compte sans adresse ne pourrait jamais le retrouver.
+    client = client_de("admin-metropole")
+    nombre = User.objects.count()
+    reponse = client.post(reverse("comptes:inviter"), {
+        "prenom": "Sans", "nom": "Adresse", "email": "", "role": Role.LECTEUR,
+    })  # fmt: skip
+    assert reponse.status_code == 200 and "Ce champ est obligatoire." in texte_page(reponse)
+    assert User.objects.count() == nombre
+
+
 def test_un_administrateur_d_organisation_ne_peut_pas_nommer_un_administrateur_de_la_plateforme():
     client = client_de("admin-metropole")
     reponse = client.post(reverse("comptes:inviter"), {

@@ -56,6 +56,20 @@ def test_une_fiche_qui_ne_dit_pas_en_quoi_l_action_est_renforcee(connecte, numer
     assert "Action existante renforcée · modalité de renforcement non précisée" in fiche
 
 
+@pytest.mark.parametrize(
+    ("numero", "precision"), [("1", None), ("2", None), ("7", "Action existante renforcée en 2024")]
+)
+def test_la_nature_n_est_pas_repetee_par_le_texte_de_la_fiche(connecte, numero, precision):
+    """La fiche répond « action existante renforcée » ou « oui » (action nouvelle) : la nature affichée le dit déjà ;
+    un texte qui ajoute quelque chose (« … en 2024 ») reste affiché."""
+    html = page(connecte("metropole").get(reverse("pilotage:action", args=[CLS, numero])))
+    nature = normaliser(re.sub(r"<[^>]+>", " ", re.search(r"<dt>Nature</dt><dd>(.*?)</dd>", html, re.S).group(1)))
+    libelle = Action.objects.get(contrat__slug=CLS, numero=numero).get_nature_display()
+    assert nature.casefold().count(libelle.casefold()) == 1 + (precision is not None)
+    assert "oui" not in nature.casefold().split()
+    assert precision is None or precision in nature
+
+
 def test_une_modalite_de_renforcement_saisie_reste_affichee(connecte):
     action = Action.objects.get(contrat__slug=CLS, numero="7")
     action.renforcement_file_active = True

@@ -317,6 +317,17 @@ def test_etat_vide_et_etapes_dans_l_ordre(organisateur):
     assert reponse.status_code == 302 and reponse.url == reverse("creation:axes")
 
 
+def test_listes_et_fil_d_ariane_en_clair(organisateur):
+    """Les listes disent « — choisir — », jamais le vide technique « --------- » ; sur l'accueil de la création, le
+    fil d'Ariane ne fait pas un lien de la page elle-même."""
+    parties = organisateur.get(reverse("creation:parties")).content.decode()
+    assert "---------" not in parties and "— choisir —" in parties and "— non précisée —" in parties
+    assert f'<a href="{reverse("creation:accueil")}">Nouveau contrat</a>' in parties
+    accueil = organisateur.get(reverse("creation:accueil")).content.decode()
+    assert f'<a href="{reverse("creation:accueil")}">Nouveau contrat</a>' not in accueil
+    assert '<li class="breadcrumb-item active" aria-current="page">Nouveau contrat</li>' in accueil
+
+
 def test_le_modele_vide_renvoye_tel_quel_ne_cree_rien(cls, organisateur):
     etapes(organisateur, cls)
     modele = organisateur.get(reverse("creation:modele")).content

@@ -152,6 +152,39 @@ def test_sans_indicateur_national_la_page_le_dit(client, connecte):
     lu = texte(_client(client, agent).get(reverse("indicateurs:rattachement", args=[contrat.slug])))
     assert "Aucun indicateur national au référentiel" in lu
     assert "L'administration centrale (DGCS / DIPLP) les ajoute" in lu
+    # Rien à choisir : ni liste déroulante ni bouton d'enregistrement, chaque indicateur chiffré est dit non rattaché.
+    html = _client(client, agent).get(reverse("indicateurs:rattachement", args=[contrat.slug])).content.decode()
+    assert "<select" not in html and "Enregistrer les rattachements" not in html and "non rattaché" in html
     lu = texte(connecte("national").get(reverse("national:referentiel")))
     assert "Aucun indicateur national." in lu and "Ajouter un indicateur national" in lu
     assert "0304 50 23 25 02" in lu and "Pilier 3 Plan 100% d'accès aux droits" in lu
+
+
+def _formulaire_de_la_page(html: str) -> dict:
+    """Ce que le navigateur enverrait sans rien toucher : champs cachés et option choisie de chaque liste."""
+    donnees = {}
+    for balise in re.findall(r'<input[^>]*type="hidden"[^>]*>', html):
+        nom, valeur = re.search(r'name="([^"]+)"', balise), re.search(r'value="([^"]*)"', balise)
+        donnees[nom.group(1)] = valeur.group(1) if valeur else ""
+    for nom, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, flags=re.S):
+        choisie = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+        donnees[nom] = choisie.group(1) if choisie else ""
+    return donnees
+
+
+def test_la_page_renvoie_le_rattachement_lu_et_permet_de_le_retirer(client, national):
+    """Le formulaire affiché porte, à côté de chaque liste, le rattachement lu (champ caché « initial-… ») : retirer
+    un rattachement depuis la page l'enregistre, au lieu de passer pour « aucun changement »."""
+    contrat, indicateur, agent = _contrat("14", {})
+    indicateur.indicateur_national = national
+    indicateur.save()
+    url = reverse("indicateurs:rattachement", args=[contrat.slug])
+    donnees = _formulaire_de_la_page(page(_client(client, agent).get(url)))
+    assert donnees[f"initial-i{indicateur.pk}"] == str(national.pk) and donnees[f"i{indicateur.pk}"] == str(
+        national.pk
+    )
+    donnees[f"i{indicateur.pk}"] = ""
+    reponse = client.post(url, donnees)
+    assert reponse.status_code == 302 and "1 rattachement enregistré." in texte(client.get(reponse.url))
+    indicateur.refresh_from_db()
+    assert indicateur.indicateur_national is None

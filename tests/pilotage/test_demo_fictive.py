@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -485,6 +486,32 @@ def cas(contrat):
     if version:
         yield "rapports:version", "get", lecture, [slug, version.pk]
         yield "rapports:version_transmise", "post", transmission, [slug, version.pk]
+
+
+def test_les_notifications_sont_datees_de_leur_evenement(demo):
+    """Chaque notification de la démonstration porte la date de l'événement qui l'a produite (soumission, renvoi,
+    validation, commentaire…), comme l'historique, et non le jour du chargement."""
+    from notifications.models import Notification
+    from pilotage.demo_fictive import lire
+
+    moments = {datetime.datetime.fromisoformat(str(e["le"])) for e in lire()["demo"]["cycle"]}
+    notifications = list(Notification.objects.filter(contrat=demo))
+    assert notifications
+    dates = {timezone.localtime(n.cree_le).replace(tzinfo=None) for n in notifications}
+    assert dates <= moments, sorted(dates - moments)[:3]
+    assert len(dates) > 1
+
+
+def test_l_accueil_et_les_lots_distinguent_les_deux_contrats_de_meme_titre(demo):
+    """Dijon et Valcourt ont chacun un « Contrat local des solidarités 2024-2027 » : l'accueil et les rapports par lots
+    nomment la collectivité quand le titre ne le fait pas, sans répéter la période ni le nom de Valcourt."""
+    client = client_pour("admin")
+    accueil = texte_page(client.get(reverse("accueil")))
+    assert "Contrat local des solidarités 2024-2027 – Dijon métropole" in accueil
+    assert "Contrat local des solidarités 2024-2027 – Métropole de Valcourt (fictif)" in accueil
+    assert "Valcourt (fictif) – Métropole de Valcourt" not in accueil
+    lots = texte_page(client.get(reverse("lots:liste")))
+    assert "Contrat local des solidarités 2024-2027 – Dijon métropole" in lots and "(2024-2027)" not in lots
 
 
 @pytest.mark.parametrize("compte", ["anonyme", *COMPTES_DIJON, *COMPTES_FICTIFS])
