@@ -30,7 +30,7 @@ T = TypeVar("T")
 DUREE = 24 * 3600
 # À incrémenter quand la forme d'une valeur en cache change (gabarit, structure) et que l'ancien cache partagé
 # risquerait d'être relu par le nouveau code.
-GENERATION = 2  # 2 : PDF avec exécution par financeur et versements, matrice des indicateurs qualitatifs
+GENERATION = 3  # 3 : historique, tableau budgétaire et données des graphiques dans un cadre défilant
 _ABSENT = object()
 _LONGUEUR_MAXIMALE = 200  # memcached refuse les clés de plus de 250 caractères
 
