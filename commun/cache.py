@@ -33,7 +33,8 @@ DUREE = 24 * 3600
 # 2 : PDF avec exécution par financeur et versements, matrice des indicateurs qualitatifs ; 3 : vue nationale
 # (« aucun versement », sous-consommations « non saisi ») et avenants de la page du contrat (montant confirmé) ;
 # 4 : graphiques sans année ni série vide dans la légende, graduations écrites en entier, dessins de la page.
-GENERATION = 4
+# 5 : historique, tableau budgétaire et données des graphiques dans un cadre défilant (page étroite).
+GENERATION = 5
 _ABSENT = object()
 _LONGUEUR_MAXIMALE = 200  # memcached refuse les clés de plus de 250 caractères
 

@@ -8,6 +8,8 @@ from commun.tables import TableBase
 
 
 class DocumentTable(TableBase):
+    libelle = "Documents du contrat"
+
     titre = tables.Column(verbose_name="Document", orderable=False)
     nature = tables.Column(verbose_name="Nature", orderable=False)
     depose_par = tables.Column(verbose_name="Déposé par", orderable=False, default="—")

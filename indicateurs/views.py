@@ -284,15 +284,19 @@ def indicateur_detail(request, contrat, pk):
     )
     realisations = {r.annee: r for r in indicateur.realisations.all()}
     cibles = {c.annee: c for c in indicateur.cibles.all()}
+    mesures = [Mesure(a, cibles.get(a), realisations.get(a), indicateur=indicateur) for a in contrat.annees]
     return render(
         request,
         "indicateurs/detail.html",
         {
             "contrat": contrat,
             "indicateur": indicateur,
-            "mesures": [Mesure(a, cibles.get(a), realisations.get(a), indicateur=indicateur) for a in contrat.annees],
+            "mesures": mesures,
             "historique": historique_indicateur(indicateur),
-            "peut_definir_cible": request.user.has_perm("indicateurs.definir_cible", contrat),
+            # Le formulaire « Fixer la cible » sert aux cibles restées « nd » (README) : sa colonne n'apparaît que
+            # s'il en reste une.
+            "peut_definir_cible": request.user.has_perm("indicateurs.definir_cible", contrat)
+            and any(m.cible is not None and m.cible.nd for m in mesures),
             "peut_rattacher": request.user.has_perm("indicateurs.rattacher", contrat),
             "cible_form": CibleForm(),
         },

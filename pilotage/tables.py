@@ -7,12 +7,14 @@ from contrats.models import Contrat
 
 
 class HistoriqueTable(TableBase):
-    date = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Date")
-    utilisateur = tables.Column(verbose_name="Par")
-    objet = tables.Column(verbose_name="Objet")
+    libelle = "Historique des modifications"
+
+    date = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Date", attrs={"td": {"class": "text-nowrap"}})
+    utilisateur = tables.Column(verbose_name="Par", attrs={"th": {"class": "largeur-min-10"}})
+    objet = tables.Column(verbose_name="Objet", attrs={"th": {"class": "largeur-min-10"}})
     champ = tables.Column(verbose_name="Champ")
-    avant = tables.Column(verbose_name="Avant")
-    apres = tables.Column(verbose_name="Après")
+    avant = tables.Column(verbose_name="Avant", attrs={"th": {"class": "largeur-min-14"}})
+    apres = tables.Column(verbose_name="Après", attrs={"th": {"class": "largeur-min-14"}})
     motif = tables.Column(verbose_name="Motif", default="")
 
     class Meta(TableBase.Meta):
@@ -20,7 +22,13 @@ class HistoriqueTable(TableBase):
 
 
 class ContratTable(TableBase):
-    titre = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name="Contrat")
+    libelle = "Contrats"
+
+    titre = tables.Column(
+        linkify=lambda record: record.get_absolute_url(),
+        verbose_name="Contrat",
+        attrs={"th": {"class": "largeur-min-14"}},
+    )
     type = tables.Column(verbose_name="Type")
     periode = tables.Column(verbose_name="Période", order_by=("annee_debut", "annee_fin"), accessor="periode")
     collectivite = tables.Column(verbose_name="Collectivité", order_by="collectivite__nom")

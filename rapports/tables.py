@@ -8,16 +8,26 @@ from rapports.models import VersionRapport
 
 
 class VersionRapportTable(TableBase):
-    document = tables.Column(verbose_name="Document", accessor="type", order_by=("type", "annee"))
+    libelle = "Versions figées"
+
+    document = tables.Column(
+        verbose_name="Document", accessor="type", order_by=("type", "annee"), attrs={"th": {"class": "largeur-min-10"}}
+    )
     cree_le = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Figée le")
-    auteur = tables.Column(verbose_name="Par", default="—")
+    auteur = tables.Column(verbose_name="Par", default="—", attrs={"th": {"class": "largeur-min-10"}})
     sha256 = tables.Column(verbose_name="Empreinte SHA-256", orderable=False)
     taille = tables.Column(verbose_name="Taille", attrs={"td": {"class": "text-end text-nowrap"}})
     manques = tables.TemplateColumn(
-        template_name="rapports/_version_reserve.html", verbose_name="État à la date figée", orderable=False
+        template_name="rapports/_version_reserve.html",
+        verbose_name="État à la date figée",
+        orderable=False,
+        attrs={"th": {"class": "largeur-min-10"}},
     )
     transmise = tables.TemplateColumn(
-        template_name="rapports/_version_transmission.html", verbose_name="Transmission", orderable=True
+        template_name="rapports/_version_transmission.html",
+        verbose_name="Transmission",
+        orderable=True,
+        attrs={"th": {"class": "largeur-min-14"}},
     )
     telecharger = tables.TemplateColumn(
         template_name="rapports/_version_telecharger.html", verbose_name="PDF", orderable=False

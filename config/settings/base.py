@@ -273,7 +273,8 @@ STATICFILES_FINDERS = [
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Le gabarit Bootstrap 5 de django-tables2, le tableau dans un cadre qui défile (templates/commun/tableau.html).
+DJANGO_TABLES2_TEMPLATE = "commun/tableau.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 # Sûr par défaut, derrière un mandataire inverse qui termine TLS et pose X-Forwarded-Proto (il doit écraser celui

@@ -225,6 +225,23 @@ def test_cible_nd_fixee_avec_justification_tracee(connecte, cls):
     )
 
 
+def test_le_formulaire_de_cible_ne_sert_qu_aux_cibles_nd(connecte, cls):
+    """« Fixer la cible » : une cible restée « nd » seulement ; sans cible « nd », pas de colonne du tout."""
+    client = connecte("ddets")
+    i1, i4 = indicateur(cls, "1"), indicateur(cls, "4")
+    assert not Cible.objects.filter(indicateur=i1, nd=True).exists()
+    assert "Fixer la cible" not in page(client.get(reverse("indicateurs:detail", args=[CLS, i1.pk])))
+    detail = reverse("indicateurs:detail", args=[CLS, i4.pk])
+    nd = Cible.objects.filter(indicateur=i4, nd=True).count()
+    assert nd >= 2
+    texte = page(client.get(detail))
+    assert "Fixer la cible" in texte and texte.count('name="justification"') == nd
+    url = reverse("indicateurs:cible", args=[CLS, i4.pk, 2025])
+    client.post(url, {"valeur": "80", "source": "avenant", "justification": "Avenant n°1"})
+    texte = page(client.get(detail))
+    assert texte.count('name="justification"') == nd - 1 and f'action="{url}"' not in texte
+
+
 def test_export_excel_de_l_historique(connecte, cls):
     client = connecte("metropole")
     i1 = indicateur(cls, "1")
