@@ -222,10 +222,13 @@ def test_cycle_complet_les_chiffres_concordent_partout(ouvrir, cls, indicateurs_
         cellules = [texte_normalise(t) for t in ligne.locator("td").all_inner_texts()]
         realise_page[cellules[0]] = realise_page.get(cellules[0], Decimal(0)) + montant(cellules[3])
     versements_page = {
-        texte_normalise(ligne.locator("th").inner_text()): [montant(t) for t in ligne.locator("td").all_inner_texts()]
+        texte_normalise(ligne.locator("th").inner_text()): [
+            None if "aucun versement" in t else montant(t) for t in ligne.locator("td").all_inner_texts()
+        ]
         for ligne in secretariat.locator("#versements tbody tr").all()
     }
     verse_page = versements_page["2024"][1]
+    assert versements_page["2025"][1] is None  # aucun versement en 2025 : dit tel quel, jamais « 0 € »
 
     # Classeurs (téléchargés dans la session du secrétariat).
     budget = classeur(secretariat, f"/contrats/{CLS}/budget.xlsx").active

@@ -34,7 +34,9 @@ def test_la_page_du_contrat_et_ses_graphiques_sans_violation(ouvrir, preparer, i
     page.on("console", lambda m: erreurs.append(m.text) if m.type == "error" else None)
     reponse = page.goto(f"/contrats/{CLS}/")
     assert "script-src 'self'" in reponse.headers["content-security-policy"]
-    graphiques = page.locator("svg.pygal-chart")
+    # Chaque graphique est dessiné deux fois (écran large, téléphone), un seul des deux affiché.
+    assert page.locator("svg.pygal-chart").count() == 4
+    graphiques = page.locator("svg.pygal-chart:visible")
     expect(graphiques.first).to_be_visible()
     assert graphiques.count() == 2
     for rang in range(2):
