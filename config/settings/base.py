@@ -203,7 +203,8 @@ AUTHENTICATION_BACKENDS = [
     # En premier : refuse toute tentative d'un compte ou d'une adresse bloqués (django-axes).
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, dont get_user lit aussi le profil et l'organisation (une requête au lieu de trois à chaque page).
+    "comptes.backends.ProfilBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -555,15 +555,16 @@ PAR_LIGNE_ECRITE = 7
         # aperçu : + 1, le nombre de notifications non lues de la barre de navigation ; confirmation : une lecture
         # fixe de plus depuis les fusions de décembre 2026 (mesurée : la même pour 10 et 100 lignes)
         # aperçu de l'exécution : + 1, les années validées (finances.selectors.annees_verrouillees, avec qui les a
-        # validées) pour dire quelles lignes ne seront pas importées ; les indicateurs lisaient déjà leurs suivis
-        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 12, 14),
+        # validées) pour dire quelles lignes ne seront pas importées ; les indicateurs lisaient déjà leurs suivis ;
+        # − 2 : le profil et l'organisation viennent avec l'utilisateur (comptes/backends.py)
+        ("execution", "finances", CONTRAT_DE_VILLE, lignes_execution_cdv, 10, 12),
         (
             "indicateurs",
             "metropole",
             CLS,
             lignes_indicateurs_cls,
-            12,
-            53,
+            10,
+            51,
         ),  # 4 années : un suivi créé et pris par année
     ],
 )
@@ -892,6 +893,6 @@ def test_requetes_de_l_apercu_avec_des_annees_verrouillees(connecte, cls, type_i
     valider(cls, 2024)
     donnees = fabrique()
     client = connecte(compte)
-    with requetes_exactes(12):
+    with requetes_exactes(10):
         apercu = envoyer(client, donnees, type_import)
     assert len(lignes_marquees(page(apercu))) == 5 and len(apercu.context["analyse"].a_ecrire) == 5
