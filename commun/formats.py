@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 ESPACE_FINE = "\u202f"
+# Un exercice (ou un pilier) sans versement enregistré : dit tel quel, jamais « 0 € » (un versement est > 0).
+AUCUN_VERSEMENT = "aucun versement"
 MONTANT_MAX = Decimal("999999999.99")
 
 

@@ -43,7 +43,6 @@ from indicateurs.models import SuiviAnnuel
 
 ZERO = Decimal("0")
 NON_SAISI = "non saisi"
-AUCUN_VERSEMENT = "aucun versement"  # un exercice (ou un pilier) sans versement enregistré : jamais « 0 € »
 
 
 # --- Montants en vigueur -------------------------------------------------------------------------------------------

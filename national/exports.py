@@ -4,7 +4,7 @@ contrat et par année, par contrat, année et pilier, par région, et les indica
 from openpyxl import Workbook
 
 from commun.excel import FORMAT_EUROS, FORMAT_NOMBRE, FORMAT_TAUX, ecrire_texte, feuille_preparer
-from finances.selectors import AUCUN_VERSEMENT
+from commun.formats import AUCUN_VERSEMENT
 
 
 def _euros(feuille, ligne, colonne, valeur):

@@ -16,6 +16,15 @@ def euros(montant, absent="—"):
 
 
 @register.filter
+def verse(montant):
+    """Le montant versé ; rien de versé (aucun versement, ou aucun montant) → « aucun versement », jamais « 0 € » :
+    un versement est strictement positif (contrainte de la base), un total nul veut dire qu'il n'y en a aucun."""
+    if not montant:
+        return formats.AUCUN_VERSEMENT
+    return formats.euros(Decimal(montant))
+
+
+@register.filter
 def nombre(valeur):
     """Nombre à la française (1 234,5) ; None → « nd »."""
     if valeur is None:
